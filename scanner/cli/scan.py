@@ -1,0 +1,37 @@
+"""`hushgate scan [PATH ...]`: files and directories, recursively; `-` reads stdin."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from ..errors import HushgateError
+from .options import add_scan_options, build_scanner, emit, jobs, size
+
+
+def configure(parser) -> None:
+    parser.add_argument("paths", nargs="*", default=["."], metavar="PATH",
+                        help="files or directories to scan, - for stdin (default: .)")
+    add_scan_options(parser)
+    parser.add_argument("--max-file-size", type=size, default=None, metavar="SIZE",
+                        help="skip files larger than SIZE, e.g. 10M (default: scan every size)")
+    parser.add_argument("--exclude", action="append", default=[], metavar="GLOB",
+                        help="skip paths matching GLOB (repeatable)")
+
+
+def run(args) -> int:
+    missing = [p for p in args.paths if p != "-" and not Path(p).exists()]
+    if missing:
+        raise HushgateError(f"no such file or directory: {missing[0]}")
+    first = next((Path(p) for p in args.paths if p != "-"), Path.cwd())
+    scanner = build_scanner(args, start=first.resolve() if first.is_dir() else first.resolve().parent)
+    config = args.project_config
+    exclude = tuple(args.exclude) + tuple(config.exclude)
+    max_file_size = args.max_file_size or config.max_file_size
+    paths = [p for p in args.paths if p != "-"]
+    from ..pipeline import ScanResult
+
+    result = scanner.scan_paths(paths, exclude, max_file_size, jobs(args)) if paths else ScanResult()
+    if "-" in args.paths:
+        result.findings.extend(scanner.scan_stream(sys.stdin.buffer, "<stdin>"))
+        result.files += 1
+    return emit(result, args)

@@ -1,0 +1,44 @@
+"""Reporters: one module per format, each with render(result, show_secrets, color) -> str."""
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from ..errors import HushgateError
+
+FORMATS = {"console": "console", "json": "json_report"}
+
+
+def render(result, fmt: str, show_secrets: bool = False, color: bool = False) -> str:
+    module = importlib.import_module(f"scanner.report.{FORMATS[fmt]}")
+    return module.render(result, show_secrets=show_secrets, color=color)
+
+
+def wants_color(stream) -> bool:
+    return stream.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+
+
+def write_report(result, fmt: str, path: str | None, show_secrets: bool = False) -> None:
+    if path is None or path == "-":
+        text = render(result, fmt, show_secrets, color=wants_color(sys.stdout))
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    write_atomically(Path(path), render(result, fmt, show_secrets))
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """A report is either complete or absent: never a truncated file that looks finished."""
+    tmp = None
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent if str(path.parent) else ".", prefix=f".{path.name}.")
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except OSError as exc:
+        if tmp:
+            Path(tmp).unlink(missing_ok=True)
+        raise HushgateError(f"cannot write report {path}: {exc.strerror or exc}") from None

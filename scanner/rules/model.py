@@ -1,0 +1,83 @@
+"""Rule: one detector, loaded from a TOML pack. Regexes compile lazily, on first use."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import regex
+
+from .width import max_match_width
+
+CHARSETS = ("any", "hex", "base64", "base64url", "alnum")
+
+
+@dataclass
+class Rule:
+    id: str
+    title: str
+    regex: str | None
+    source: str = ""
+    path: str | None = None
+    keywords: tuple = ()
+    entropy: float = 0.0
+    charset: str = "any"
+    severity: str = "medium"
+    confidence: str = "medium"
+    tags: tuple = ()
+    allow: tuple = ()
+    remediation: str = ""
+    provider: str = ""
+    positive: tuple = ()
+    negative: tuple = ()
+    example_path: str | None = None
+
+    @property
+    def is_path_only(self) -> bool:
+        return self.regex is None
+
+    @property
+    def is_generic(self) -> bool:
+        return "generic" in self.tags
+
+    @cached_property
+    def matcher(self):
+        """The confirmation regex over bytes."""
+        return regex.compile(self.regex.encode("utf-8"))
+
+    @cached_property
+    def path_matcher(self):
+        return regex.compile(self.path) if self.path else None
+
+    @cached_property
+    def allow_matchers(self) -> tuple:
+        return tuple(regex.compile(pattern) for pattern in self.allow)
+
+    @cached_property
+    def secret_group(self):
+        """The group holding the secret: one named 'secret', else the first; None if neither."""
+        if "secret" in self.matcher.groupindex:
+            return "secret"
+        return 1 if self.matcher.groups >= 1 else None
+
+    @cached_property
+    def max_width(self) -> int | None:
+        return max_match_width(self.regex)
+
+
+@dataclass
+class RuleSet:
+    rules: list
+    warnings: list = field(default_factory=list)
+    digest: str = ""
+
+    def __iter__(self):
+        return iter(self.rules)
+
+    def __len__(self):
+        return len(self.rules)
+
+    def by_id(self, rule_id: str) -> Rule:
+        for rule in self.rules:
+            if rule.id == rule_id:
+                return rule
+        raise KeyError(rule_id)
