@@ -38,6 +38,7 @@ class Finding:
     remediation: str = ""
     tags: tuple = ()
     fingerprint: str = ""
+    location_fingerprint: str = ""  # set once paths are final, by triage
     offset: int = 0
     decoded_from: str | None = None
     commit: str | None = None
@@ -70,6 +71,8 @@ class Finding:
             "tags": list(self.tags),
             "remediation": self.remediation,
         }
+        if self.location_fingerprint:
+            data["location_fingerprint"] = self.location_fingerprint
         if self.decoded_from:
             data["decoded_from"] = self.decoded_from
         if self.commit is not None:

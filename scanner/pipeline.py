@@ -66,21 +66,25 @@ class Scanner:
                     findings.append(finding)
         return findings
 
+    def scan_name(self, display: str) -> list[Finding]:
+        """Findings of file-name rules: they need no content, so they apply to every file."""
+        return self.finish(self.detector.scan_path_name(display))
+
     def scan_file(self, entry: FileEntry):
         """(findings, bytes read, skip reason or None, error or None) for one file."""
+        named = self.scan_name(entry.display)
         try:
             with open(entry.real, "rb") as handle:
                 if is_binary(handle.read(8192)):
-                    return [], 0, "binary", None
+                    return named, 0, "binary", None
                 handle.seek(0)
                 findings = self.scan_stream(handle, entry.display)
                 size = handle.tell()
         except OSError as exc:
-            return [], 0, "unreadable", exc.strerror or str(exc)
+            return named, 0, "unreadable", exc.strerror or str(exc)
         except RuleTimeout as exc:
-            return [], 0, None, str(exc)
-        findings += self.finish(self.detector.scan_path_name(entry.display))
-        return findings, size, None, None
+            return named, 0, None, str(exc)
+        return findings + named, size, None, None
 
     def scan_paths(self, roots: list[str], exclude: tuple = (), max_file_size: int | None = None,
                    jobs: int | None = None) -> ScanResult:
@@ -92,6 +96,8 @@ class Scanner:
                 result.skip(item.reason)
                 if item.reason == "unreadable":
                     result.error(item.display, item.detail)
+                if item.content_unread:
+                    result.findings.extend(self.scan_name(item.display))
             else:
                 entries.append(item)
         for entry, (findings, size, skipped, error) in zip(entries, self.map_files(entries, jobs)):

@@ -13,6 +13,10 @@ from ..errors import HushgateError
 COMMANDS = [
     ("scan", "scan", "scan files and directories (or - for stdin)"),
     ("rules", "rules", "list, test and compile rule packs"),
+    ("baseline", "baseline", "accept current findings once (create) and drop the ones gone (prune)"),
+    ("staged", "staged", "scan the lines added in the index (the pre-commit hook)"),
+    ("pre-push", "pre_push", "scan every commit a push sends (the pre-push hook)"),
+    ("history", "history", "scan every blob in git history once, with commit attribution"),
 ]
 
 

@@ -6,9 +6,10 @@ import os
 from pathlib import Path
 
 from ..errors import HushgateError
-from ..findings import CONFIDENCE_LEVELS
+from ..findings import CONFIDENCE_LEVELS, SEVERITY_LEVELS, severity_rank
+from ..report import FORMATS
 
-REPORT_FORMATS = ("console", "json")
+REPORT_FORMATS = tuple(FORMATS)
 
 
 def add_rule_options(parser: argparse.ArgumentParser) -> None:
@@ -22,6 +23,12 @@ def add_rule_options(parser: argparse.ArgumentParser) -> None:
 
 
 def add_scan_options(parser: argparse.ArgumentParser) -> None:
+    add_engine_options(parser)
+    add_output_options(parser)
+    add_triage_options(parser)
+
+
+def add_engine_options(parser: argparse.ArgumentParser) -> None:
     add_rule_options(parser)
     group = parser.add_argument_group("scanning")
     group.add_argument("--engine", choices=("auto", "hyperscan", "portable"), default="auto",
@@ -30,6 +37,9 @@ def add_scan_options(parser: argparse.ArgumentParser) -> None:
                        help="report findings at or above this confidence (default: low)")
     group.add_argument("-j", "--jobs", type=positive_int, default=None,
                        help="worker processes (default: all cores)")
+
+
+def add_output_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("output")
     group.add_argument("-f", "--format", choices=REPORT_FORMATS, default="console", help="report format")
     group.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of stdout")
@@ -37,6 +47,18 @@ def add_scan_options(parser: argparse.ArgumentParser) -> None:
                        help="also write a report in FORMAT to FILE (repeatable)")
     group.add_argument("--show-secrets", action="store_true",
                        help="print secrets in clear (default: redacted everywhere)")
+
+
+def add_triage_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("triage (docs/baseline.md)")
+    group.add_argument("--baseline", metavar="FILE",
+                       help="report only findings not in this baseline (see `hushgate baseline create`)")
+    group.add_argument("--ignore-file", metavar="FILE",
+                       help="ignore entries with reasons and expiry dates (default: .hushgateignore at the "
+                       "scan root or the repository root, if there is one)")
+    group.add_argument("--fail-on", choices=SEVERITY_LEVELS, default=None, metavar="SEVERITY",
+                       help=f"exit 1 only for findings at or above SEVERITY ({', '.join(SEVERITY_LEVELS)}; "
+                       "default: any finding)")
 
 
 def positive_int(text: str) -> int:
@@ -70,13 +92,41 @@ def build_scanner(args, start: Path | None = None):
 
     config = load_config(args.config, start)
     args.project_config = config
+    if hasattr(args, "format"):
+        report_targets(args)  # a typo in --report fails now, not after a long scan
+    load_triage(args, start or Path.cwd())
     packs = list(config.rules) + list(args.rules)
     ruleset = load_rules(packs, use_defaults=not (args.no_default_rules or config.no_default_rules))
     min_confidence = args.min_confidence or config.min_confidence or "low"
     if min_confidence not in CONFIDENCE_LEVELS:
         raise HushgateError(f"{config.path}: min_confidence must be one of {', '.join(CONFIDENCE_LEVELS)}")
+    args.fingerprint_key = resolve_key(start or Path.cwd())
     return Scanner(ruleset, engine=args.engine, min_confidence=min_confidence,
-                   fingerprint_key=resolve_key(start or Path.cwd()))
+                   fingerprint_key=args.fingerprint_key)
+
+
+def load_triage(args, start: Path) -> None:
+    """Read the baseline and the ignore file before scanning, so a broken one fails fast."""
+    from ..triage.baseline import load_baseline
+    from ..triage.ignore import find_ignore_file, load_ignore_file
+
+    baseline = getattr(args, "baseline", None)
+    args.loaded_baseline = load_baseline(baseline) if baseline else None
+    ignore_file = getattr(args, "ignore_file", None) or find_ignore_file(start)
+    args.loaded_ignore = load_ignore_file(ignore_file) if ignore_file else None
+
+
+def covers_baseline(args) -> bool:
+    """Whether this scan saw everything the baseline came from, so that an entry it did not find
+    is stale rather than merely outside the scan (a staged-files hook sees almost nothing)."""
+    baseline = args.loaded_baseline
+    command = getattr(args, "command", None)
+    if command == "history":
+        return True
+    if command != "scan" or baseline.source != "files":
+        return False
+    home = Path(args.baseline).resolve().parent
+    return any(p != "-" and Path(p).is_dir() and home.is_relative_to(Path(p).resolve()) for p in args.paths)
 
 
 def report_targets(args) -> list[tuple[str, str | None]]:
@@ -91,13 +141,34 @@ def report_targets(args) -> list[tuple[str, str | None]]:
     return targets
 
 
-def emit(result, args) -> int:
-    """Write every report and return the exit code: 1 with findings, else 0."""
+def emit(result, args, quiet_when_clean: bool = False) -> int:
+    """Apply the baseline and ignore file, write every report, print notices, and return the exit
+    code: 1 with a finding at or above --fail-on, else 0. A hook passes quiet_when_clean: a clean
+    run then prints no console report (report files are still written)."""
     from ..report import write_report
+    from ..triage.suppress import apply_triage
 
+    baseline = args.loaded_baseline
+    apply_triage(result, args.fingerprint_key, baseline, args.loaded_ignore,
+                 check_stale=baseline is not None and covers_baseline(args),
+                 baseline_name=f"baseline {args.baseline}" if baseline else "baseline")
+    quiet = quiet_when_clean and not result.findings and not result.errors
     for fmt, path in report_targets(args):
-        write_report(result, fmt, path, show_secrets=args.show_secrets)
-    return 1 if result.findings else 0
+        if not (quiet and fmt == "console" and path in (None, "-")):
+            write_report(result, fmt, path, show_secrets=args.show_secrets)
+    print_notices(result)
+    threshold = severity_rank(args.fail_on or SEVERITY_LEVELS[0])
+    return 1 if any(severity_rank(f.severity) >= threshold for f in result.findings) else 0
+
+
+def print_notices(result) -> None:
+    """Stale baseline entries, expired ignore entries: on stderr, so stdout stays a clean report."""
+    import sys
+
+    from ..report.text import escape_control
+
+    for notice in result.extra.get("notices", []):
+        print(f"hushgate: notice: {escape_control(notice)}", file=sys.stderr)
 
 
 def jobs(args) -> int:

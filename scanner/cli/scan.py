@@ -12,6 +12,10 @@ def configure(parser) -> None:
     parser.add_argument("paths", nargs="*", default=["."], metavar="PATH",
                         help="files or directories to scan, - for stdin (default: .)")
     add_scan_options(parser)
+    add_file_options(parser)
+
+
+def add_file_options(parser) -> None:
     parser.add_argument("--max-file-size", type=size, default=None, metavar="SIZE",
                         help="skip files larger than SIZE, e.g. 10M (default: scan every size)")
     parser.add_argument("--exclude", action="append", default=[], metavar="GLOB",
@@ -19,6 +23,11 @@ def configure(parser) -> None:
 
 
 def run(args) -> int:
+    return emit(scan_files(args), args)
+
+
+def scan_files(args):
+    """The ScanResult of args.paths (also used by `hushgate baseline`)."""
     missing = [p for p in args.paths if p != "-" and not Path(p).exists()]
     if missing:
         raise HushgateError(f"no such file or directory: {missing[0]}")
@@ -34,4 +43,4 @@ def run(args) -> int:
     if "-" in args.paths:
         result.findings.extend(scanner.scan_stream(sys.stdin.buffer, "<stdin>"))
         result.files += 1
-    return emit(result, args)
+    return result

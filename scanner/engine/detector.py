@@ -1,15 +1,24 @@
-"""Detector: bytes in, findings out. Knows nothing about where the bytes came from."""
+"""Detector: bytes in, findings out. Knows nothing about where the bytes came from.
+
+For one chunk: the prefilter says which rules can match where, the rules' regexes confirm,
+the false-positive filters reject, encoded runs are decoded and scanned the same way (their
+findings point at the encoded bytes), then overlaps and inline allow markers are resolved.
+"""
 from __future__ import annotations
 
 import os
 
-
 from ..findings import Finding, confidence_rank
 from . import filters
+from .allow_markers import is_allowed_by_marker
+from .decoders import encoded_runs
 from .entropy import fits_charset, shannon_entropy
+from .prefilter import matches_in
 
 REGEX_TIMEOUT = float(os.environ.get("HUSHGATE_REGEX_TIMEOUT", "2.0"))
 MAX_LINE_CONTEXT = 2048
+MAX_DECODE_DEPTH = 2
+MAX_DECODED_BYTES = 1 << 20  # per chunk, over every layer
 
 
 class RuleTimeout(Exception):
@@ -40,21 +49,50 @@ class Detector:
     def __init__(self, ruleset, engine: str = "auto"):
         self.content_rules = [rule for rule in ruleset if not rule.is_path_only]
         self.path_rules = [rule for rule in ruleset if rule.is_path_only]
+        self.allowlists = list(getattr(ruleset, "allowlists", ()))
         self.prefilter = make_prefilter(self.content_rules, engine)
 
     def scan(self, data: bytes, path: str, base_offset: int = 0, base_line: int = 1) -> list[Finding]:
         """Findings in `data`; offsets and lines are shifted by the chunk's position in its file."""
-        findings = []
-        for index, start in sorted(self.prefilter.candidates(data).items()):
-            rule = self.content_rules[index]
-            if rule.path_matcher is not None and not rule.path_matcher.search(path):
-                continue
-            findings.extend(self.confirm(rule, data, start, path))
-        findings = drop_generic_overlaps(findings)
+        if any(allowlist.allows_whole_file(path) for allowlist in self.allowlists):
+            return []
+        spans = self.scan_layer(data, path, depth=0, budget=[MAX_DECODED_BYTES])
+        findings = [f for f, _ in drop_generic_overlaps(spans) if not is_allowed_by_marker(data, f.offset)]
         for finding in findings:
             finding.line += base_line - 1
             finding.offset += base_offset
         return findings
+
+    def scan_layer(self, data: bytes, path: str, depth: int, budget: list) -> list[tuple[Finding, int]]:
+        """(finding, end offset) pairs of `data` and of the text its encoded runs decode to."""
+        spans = self.match(data, path)
+        if depth >= MAX_DECODE_DEPTH:
+            return spans
+        for run in encoded_runs(data):
+            budget[0] -= len(run.text)
+            if budget[0] < 0:
+                break
+            for inner, inner_end in self.scan_layer(run.text, path, depth + 1, budget):
+                start, end = run.origin(inner.offset), run.origin(inner_end)
+                line, column, end_column = locate(data, start, max(end, start + 1))
+                layers = run.kind + ("/" + inner.decoded_from if inner.decoded_from else "")
+                spans.append((inner.replace(line=line, column=column, end_column=end_column,
+                                            offset=start, decoded_from=layers), end))
+        return spans
+
+    def match(self, data: bytes, path: str) -> list[tuple[Finding, int]]:
+        skip_generic = filters.skips_generic_rules(path)
+        spans = []
+        for index, windows in sorted(self.prefilter.candidates(data).items()):
+            rule = self.content_rules[index]
+            if rule.is_generic and skip_generic:
+                continue
+            if rule.path_matcher is not None and not rule.path_matcher.search(path):
+                continue
+            if any(a.applies_to(rule.id) and a.allows_whole_file(path) for a in self.allowlists):
+                continue
+            spans.extend(self.confirm(rule, data, windows, path))
+        return spans
 
     def scan_path_name(self, path: str) -> list[Finding]:
         """Findings from file-name rules (private key files, keystores, credential files)."""
@@ -63,15 +101,16 @@ class Detector:
                     secret=path.rsplit("/", 1)[-1], severity=rule.severity,
                     confidence=rule.confidence, remediation=rule.remediation, tags=rule.tags)
             for rule in self.path_rules if rule.path_matcher.search(path)
+            and not any(a.applies_to(rule.id) and a.allows_whole_file(path) for a in self.allowlists)
         ]
 
-    def confirm(self, rule, data: bytes, start: int, path: str) -> list[Finding]:
+    def confirm(self, rule, data: bytes, windows: list, path: str) -> list[tuple[Finding, int]]:
         found = []
         try:
-            for match in rule.matcher.finditer(data, pos=start, timeout=REGEX_TIMEOUT):
+            for match in matches_in(rule.matcher, data, windows, REGEX_TIMEOUT):
                 finding = self.make_finding(rule, data, match, path)
                 if finding is not None:
-                    found.append(finding)
+                    found.append((finding, match.end(rule.secret_group)))
         except TimeoutError:
             raise RuleTimeout(rule.id) from None
         return found
@@ -91,31 +130,49 @@ class Detector:
         line_start = data.rfind(b"\n", 0, start) + 1
         line_end = data.find(b"\n", end)
         line_end = len(data) if line_end < 0 else line_end
-        line_text = data[max(line_start, start - MAX_LINE_CONTEXT):min(line_end, end + MAX_LINE_CONTEXT)]
-        if filters.is_rejected(secret, line_text.decode("utf-8", "replace"), rule.is_generic):
+        if rule.is_generic and filters.is_minified_line(path, line_end - line_start):
             return None
-        column = len(data[line_start:start].decode("utf-8", "replace")) + 1
-        confidence = rule.confidence
-        if filters.is_test_path(path):
-            confidence = "low"
+        line_text = data[max(line_start, start - MAX_LINE_CONTEXT):min(line_end, end + MAX_LINE_CONTEXT)]
+        line_text = line_text.decode("utf-8", "replace")
+        if filters.is_rejected(secret, line_text, rule.is_generic):
+            return None
+        if self.allowlisted(rule.id, secret, match.group().decode("utf-8", "replace"), line_text, path):
+            return None
+        line, column, end_column = locate(data, start, end)
+        confidence = "low" if filters.lowers_confidence(path) else rule.confidence
         return Finding(
-            rule_id=rule.id, title=rule.title, path=path,
-            line=data.count(b"\n", 0, start) + 1, column=column, end_column=column + len(secret),
+            rule_id=rule.id, title=rule.title, path=path, line=line, column=column, end_column=end_column,
             secret=secret, entropy=entropy, severity=rule.severity, confidence=confidence,
             remediation=rule.remediation, tags=rule.tags, offset=start,
         )
 
+    def allowlisted(self, rule_id: str, secret: str, match: str, line: str, path: str) -> bool:
+        return any(a.applies_to(rule_id) and a.allows(secret, match, line, path) for a in self.allowlists)
 
-def drop_generic_overlaps(findings: list[Finding]) -> list[Finding]:
-    """A provider rule and a generic rule on the same bytes: keep the provider's finding."""
-    specific = [(f.offset, f.offset + len(f.secret)) for f in findings if "generic" not in f.tags]
-    if not specific:
-        return findings
-    return [
-        f for f in findings
-        if "generic" not in f.tags
-        or not any(s < f.offset + len(f.secret) and f.offset < e for s, e in specific)
-    ]
+
+def locate(data: bytes, start: int, end: int) -> tuple[int, int, int]:
+    """1-based line and column of `start`, and the column just past `end` (counted in
+    characters, on the start line's numbering when the span covers several lines)."""
+    line_start = data.rfind(b"\n", 0, start) + 1
+    column = len(data[line_start:start].decode("utf-8", "replace")) + 1
+    return data.count(b"\n", 0, start) + 1, column, column + len(data[start:end].decode("utf-8", "replace"))
+
+
+def drop_generic_overlaps(spans: list[tuple[Finding, int]]) -> list[tuple[Finding, int]]:
+    """A provider rule and a generic rule on the same bytes: keep the provider's finding. Two
+    generic rules on the same bytes: keep the more confident one (the earlier rule on a tie)."""
+    taken = [(f.offset, end) for f, end in spans if "generic" not in f.tags]
+    generic = [pair for pair in spans if "generic" in pair[0].tags]
+    if not generic:
+        return spans
+    dropped = set()
+    for pair in sorted(generic, key=lambda p: -confidence_rank(p[0].confidence)):
+        finding, end = pair
+        if any(start < end and finding.offset < stop for start, stop in taken):
+            dropped.add(id(pair))
+        else:
+            taken.append((finding.offset, end))
+    return [pair for pair in spans if id(pair) not in dropped]
 
 
 def at_least(findings: list[Finding], min_confidence: str) -> list[Finding]:

@@ -2,29 +2,19 @@
 
 Compiling a few hundred rules costs seconds; loading a serialized database costs tens of
 milliseconds, so the hook path never compiles once the cache is primed
-(`hushgate rules compile`). Writes are atomic and a corrupt entry is rebuilt.
+(`hushgate rules compile`). Entries are keyed by the rules' patterns and the Hyperscan version.
 """
 from __future__ import annotations
 
 import hashlib
-import json
-import os
-import tempfile
-from pathlib import Path
 
-MAGIC = b"HUSHGATE-HS1\n"
+from ..cache import cache_dir, read_entry, write_entry
 
-
-def cache_dir() -> Path:
-    configured = os.environ.get("HUSHGATE_CACHE_DIR")
-    if configured:
-        return Path(configured)
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "hushgate"
+MAGIC = b"HUSHGATE-HS2\n"
 
 
 def cache_key(rules: list, hyperscan_version: str) -> str:
-    digest = hashlib.sha256(hyperscan_version.encode())
+    digest = hashlib.sha256(MAGIC + hyperscan_version.encode())
     for rule in rules:
         digest.update(b"\0" + rule.regex.encode("utf-8"))
     return digest.hexdigest()[:32]
@@ -40,58 +30,46 @@ def load_or_build(rules: list):
     if cached is not None:
         return cached
     database, unsupported = compile_database(rules, hyperscan)
-    write_cache(path, hyperscan.dumpb(database), unsupported)
+    write_entry(path, MAGIC, hyperscan.dumpb(database), unsupported=unsupported)
     return database, unsupported
 
 
 def compile_database(rules: list, hyperscan):
-    flags = hyperscan.HS_FLAG_PREFILTER | hyperscan.HS_FLAG_SINGLEMATCH
+    """Rules of bounded width report every match end (the prefilter confirms windows around
+    them); unbounded ones report once (confirmation runs from there to the end)."""
     patterns = [rule.regex.encode("utf-8") for rule in rules]
-    unsupported = []
-    if not compiles_all(hyperscan, patterns, flags):
-        unsupported = [i for i, pattern in enumerate(patterns) if not compiles_all(hyperscan, [pattern], flags)]
-    ids = [i for i in range(len(patterns)) if i not in unsupported]
-    database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
-    database.compile(expressions=[patterns[i] for i in ids], ids=ids, flags=[flags] * len(ids))
-    return database, unsupported
-
-
-def compiles_all(hyperscan, patterns, flags) -> bool:
-    database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+    flags = [hyperscan.HS_FLAG_PREFILTER | (0 if rule.max_width else hyperscan.HS_FLAG_SINGLEMATCH)
+             for rule in rules]
     try:
-        database.compile(expressions=patterns, ids=list(range(len(patterns))), flags=[flags] * len(patterns))
+        return compiled(hyperscan, patterns, flags, list(range(len(patterns)))), []
+    except hyperscan.error:  # find the few patterns Hyperscan rejects; they run unfiltered
+        unsupported = [i for i in range(len(patterns)) if not compiles(hyperscan, patterns[i], flags[i])]
+        ids = [i for i in range(len(patterns)) if i not in unsupported]
+        return compiled(hyperscan, patterns, flags, ids), unsupported
+
+
+def compiled(hyperscan, patterns: list, flags: list, ids: list):
+    database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+    database.compile(expressions=[patterns[i] for i in ids], ids=ids, flags=[flags[i] for i in ids])
+    return database
+
+
+def compiles(hyperscan, pattern: bytes, flags: int) -> bool:
+    try:
+        compiled(hyperscan, [pattern], [flags], [0])
     except hyperscan.error:
         return False
     return True
 
 
-def read_cache(path: Path, hyperscan):
-    try:
-        blob = path.read_bytes()
-    except OSError:
+def read_cache(path, hyperscan):
+    entry = read_entry(path, MAGIC)
+    if entry is None:
         return None
+    header, payload = entry
     try:
-        header_end = blob.index(b"\n", len(MAGIC))
-        header = json.loads(blob[len(MAGIC):header_end])
-        payload = blob[header_end + 1:]
-        if not blob.startswith(MAGIC) or hashlib.sha256(payload).hexdigest() != header["sha256"]:
-            return None
         database = hyperscan.loadb(payload, hyperscan.HS_MODE_BLOCK)
         database.scratch = hyperscan.Scratch(database)
-        return database, list(header["unsupported"])
-    except (ValueError, KeyError, TypeError, hyperscan.error):
+        return database, [int(i) for i in header["unsupported"]]
+    except (KeyError, TypeError, ValueError, hyperscan.error):
         return None
-
-
-def write_cache(path: Path, payload: bytes, unsupported: list[int]) -> None:
-    header = json.dumps({"sha256": hashlib.sha256(payload).hexdigest(), "unsupported": unsupported})
-    tmp = None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".hs-", suffix=".tmp")
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(MAGIC + header.encode() + b"\n" + payload)
-        os.replace(tmp, path)
-    except OSError:  # an unwritable cache only costs speed
-        if tmp:
-            Path(tmp).unlink(missing_ok=True)

@@ -1,9 +1,17 @@
-"""Prefilters: which rules can match a chunk, and from where confirmation must start.
+"""Prefilters: which rules can match a chunk, and where confirmation must look.
 
-Both return {rule index: start offset}. They may over-report, never under-report, so the
-confirmation step gives the same findings whichever prefilter ran.
+Both return {rule index: windows}, windows being (first, last) ranges of offsets where a match
+may start (last None: anywhere to the end). They may over-report, never under-report, and
+`matches_in` turns windows into exactly the matches `finditer` would give over the whole chunk,
+so the findings are the same whichever prefilter ran.
 """
 from __future__ import annotations
+
+WHOLE = [(0, None)]
+# How far past a window a rule's lookahead may need to read. A lookahead cut short by the
+# window's end only ever lets a match through that the full-context check below then rejects;
+# one that needs to see further than this could hide a match, and no rule looks that far.
+LOOKAHEAD_MARGIN = 512
 
 
 class KeywordPrefilter:
@@ -25,31 +33,69 @@ class KeywordPrefilter:
         if not self.empty:
             self.automaton.make_automaton()
 
-    def candidates(self, data: bytes) -> dict[int, int]:
-        hits = dict.fromkeys(self.always, 0)
+    def candidates(self, data: bytes) -> dict[int, list]:
+        hits = dict.fromkeys(self.always, WHOLE)
         if not self.empty:
             for _, indexes in self.automaton.iter(data.lower().decode("latin-1")):
-                hits.update(dict.fromkeys(indexes, 0))
+                hits.update(dict.fromkeys(indexes, WHOLE))
         return hits
 
 
 class HyperscanPrefilter:
-    """One Hyperscan database over every rule, in prefilter mode, one report per rule."""
+    """One Hyperscan database over every rule, in prefilter mode.
+
+    A rule whose matches have a known maximum width W reports every end offset, and a true
+    match ending at e starts within [e - W, e], so only those windows are confirmed: the
+    `regex` engine then reads a few kilobytes around candidates instead of the whole chunk.
+    A rule of unbounded width reports once and is confirmed from there to the end.
+    """
 
     def __init__(self, database, rules: list, unsupported: list[int]):
         self.database = database
         self.always = unsupported
-        self.starts = [rule.max_width for rule in rules]
+        self.widths = [rule.max_width for rule in rules]
 
-    def candidates(self, data: bytes) -> dict[int, int]:
-        hits = dict.fromkeys(self.always, 0)
-        starts = self.starts
+    def candidates(self, data: bytes) -> dict[int, list]:
+        windows = dict.fromkeys(self.always, WHOLE)
+        widths = self.widths
 
         def on_match(rule_index, _start, end, _flags, _context):
-            width = starts[rule_index]
-            # A true match ends at or after the first prefilter end, so it starts no earlier
-            # than that end minus the longest possible match.
-            hits[rule_index] = 0 if width is None else max(0, end - width)
+            width = widths[rule_index]
+            if width is None:
+                windows[rule_index] = WHOLE
+                return
+            first = end - width if end > width else 0
+            spans = windows.get(rule_index)
+            if spans is None:
+                windows[rule_index] = [[first, end]]
+            elif first <= spans[-1][1]:  # reports arrive in end order: extend the last window
+                spans[-1][1] = end
+            else:
+                spans.append([first, end])
 
         self.database.scan(data, match_event_handler=on_match)
-        return hits
+        return windows
+
+
+def matches_in(matcher, data: bytes, windows: list, timeout: float):
+    """The matches `matcher.finditer(data)` gives that start inside the windows.
+
+    Each window is searched with its end (plus a margin) as the end of the text, so a match is
+    re-checked against the whole chunk before it counts: an end-of-text boundary can satisfy a
+    `$`, `\\b` or negative lookahead that the real following bytes would not.
+    """
+    resume = 0
+    for first, last in windows:
+        position = max(first, resume)
+        stop = len(data) if last is None else min(len(data), last + LOOKAHEAD_MARGIN)
+        limit = len(data) if last is None else last
+        while position <= limit:
+            found = matcher.search(data, position, stop, timeout=timeout)
+            if found is None or found.start() > limit:
+                break
+            match = found if stop == len(data) else matcher.match(data, found.start(), timeout=timeout)
+            if match is None:
+                position = found.start() + 1
+                continue
+            yield match
+            position = resume = match.end() if match.end() > match.start() else match.end() + 1

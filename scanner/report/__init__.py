@@ -9,7 +9,9 @@ from pathlib import Path
 
 from ..errors import HushgateError
 
-FORMATS = {"console": "console", "json": "json_report"}
+# Format name -> module in scanner.report; the CLI's --format and --report choices come from here.
+FORMATS = {"console": "console", "json": "json_report", "jsonl": "jsonl", "csv": "csv_report",
+           "sarif": "sarif", "junit": "junit", "html": "html_report"}
 
 
 def render(result, fmt: str, show_secrets: bool = False, color: bool = False) -> str:
@@ -35,7 +37,9 @@ def write_atomically(path: Path, text: str) -> None:
     tmp = None
     try:
         fd, tmp = tempfile.mkstemp(dir=path.parent if str(path.parent) else ".", prefix=f".{path.name}.")
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+        # backslashreplace: a file name with undecodable bytes must not abort the report, and in
+        # JSON the resulting \udcXX is a valid escape of the same string.
+        with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace", newline="") as handle:
             handle.write(text)
         os.replace(tmp, path)
     except OSError as exc:

@@ -3,11 +3,14 @@ from __future__ import annotations
 
 import regex
 
-CONTROL = regex.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# Controls, bidi overrides, and the lone surrogates that stand for undecodable bytes in file names
+# (they cannot be written as UTF-8 at all).
+CONTROL = regex.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def escape_control(text: str) -> str:
-    """File names may carry newlines or terminal escape sequences; show them, never obey them."""
+    """File names may carry newlines, terminal escape sequences or undecodable bytes; show them,
+    never obey them."""
     return CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 

@@ -10,11 +10,7 @@ import regex
 from ..errors import HushgateError
 from ..findings import CONFIDENCE_LEVELS, SEVERITY_LEVELS
 from .model import CHARSETS, Rule, RuleSet
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
+from .ruleset_cache import cached_ruleset, store_ruleset
 
 REQUIRED = ("id", "title")
 KNOWN_FIELDS = {
@@ -47,12 +43,21 @@ def load_rules(extra: list | tuple = (), use_defaults: bool = True) -> RuleSet:
         files += pack_files(Path(location))
     if not files:
         raise HushgateError("no rules to scan with (--no-default-rules without --rules)")
+    defaults = default_pack_dir()
+    packs = [(str(path), path.read_bytes(), use_defaults and path.parent == defaults) for path in files]
+    ruleset = cached_ruleset(packs)
+    if ruleset is None:
+        ruleset = parse_packs(packs)
+        store_ruleset(packs, ruleset)
+    return ruleset
+
+
+def parse_packs(packs: list[tuple[str, bytes, bool]]) -> RuleSet:
     rules, warnings, digest = [], [], hashlib.sha256()
     seen: dict[str, str] = {}
-    for path in files:
-        raw = path.read_bytes()
+    for name, raw, builtin in packs:
+        path = Path(name)
         digest.update(path.name.encode() + b"\0" + raw + b"\0")
-        builtin = use_defaults and path.parent == default_pack_dir()
         for rule in parse_pack(path, raw, warnings, builtin=builtin):
             if rule.id in seen:
                 raise HushgateError(
@@ -65,6 +70,10 @@ def load_rules(extra: list | tuple = (), use_defaults: bool = True) -> RuleSet:
 def parse_pack(path: Path, raw: bytes, warnings: list, builtin: bool = False) -> list[Rule]:
     """Default packs must carry examples and compile lazily (their tests prove them);
     users' packs are compiled now so errors surface before a scan."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:

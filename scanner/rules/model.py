@@ -69,6 +69,7 @@ class RuleSet:
     rules: list
     warnings: list = field(default_factory=list)
     digest: str = ""
+    allowlists: list = field(default_factory=list)  # scanner.rules.allowlist.Allowlist, e.g. from gitleaks
 
     def __iter__(self):
         return iter(self.rules)

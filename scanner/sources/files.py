@@ -33,6 +33,12 @@ class Skipped:
     reason: str  # binary, too-large, symlink-outside-root, special-file, excluded, unreadable
     detail: str = ""
 
+    @property
+    def content_unread(self) -> bool:
+        """A regular file the walk did not open (binary by extension, too large): its name
+        still counts, since a keystore or key file is a leak whatever it holds."""
+        return self.reason in ("binary", "too-large")
+
 
 def is_binary(head: bytes) -> bool:
     """A NUL byte in the first block means binary, unless it is UTF-16 with a byte-order mark."""

@@ -1,0 +1,56 @@
+"""The on-disk cache: checksummed entries, written atomically, that only ever cost speed.
+
+Concurrent hooks may build the same entry at once: each writes a private temporary file and
+renames it into place, so a reader sees a whole entry or none. An entry that fails its
+checksum (truncated, corrupted, another format) reads as missing and is rebuilt.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+
+def cache_dir() -> Path:
+    configured = os.environ.get("HUSHGATE_CACHE_DIR")
+    if configured:
+        return Path(configured)
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "hushgate"
+
+
+def read_entry(path: Path, magic: bytes) -> tuple[dict, bytes] | None:
+    """(header, payload) of a sound entry, else None."""
+    try:
+        blob = path.read_bytes()
+    except OSError:
+        return None
+    if not blob.startswith(magic):
+        return None
+    try:
+        header_end = blob.index(b"\n", len(magic))
+        header = json.loads(blob[len(magic):header_end])
+        payload = blob[header_end + 1:]
+        if hashlib.sha256(payload).hexdigest() != header["sha256"]:
+            return None
+    except (ValueError, KeyError, TypeError):
+        return None
+    return header, payload
+
+
+def write_entry(path: Path, magic: bytes, payload: bytes, **header) -> None:
+    header["sha256"] = hashlib.sha256(payload).hexdigest()
+    tmp = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}-{os.urandom(4).hex()}.tmp")
+        with open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644), "wb") as handle:
+            handle.write(magic + json.dumps(header).encode() + b"\n" + payload)
+        os.replace(tmp, path)
+    except OSError:  # an unwritable cache only costs speed
+        if tmp:
+            try:
+                tmp.unlink()
+            except OSError:
+                pass

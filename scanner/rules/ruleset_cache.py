@@ -1,0 +1,61 @@
+"""Parsed rule sets cached on disk, so a hook run skips TOML parsing and validation.
+
+Keyed by the exact bytes and paths of every pack plus the versions that could change how they
+parse; stored as JSON (never pickle: a planted cache file must not be able to run code).
+"""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import sys
+
+from .. import __version__
+from ..cache import cache_dir, read_entry, write_entry
+from .model import Rule, RuleSet
+
+MAGIC = b"HUSHGATE-RULES1\n"
+INIT_FIELDS = [f.name for f in dataclasses.fields(Rule) if f.init]
+
+
+def entry_path(packs: list[tuple[str, bytes, bool]]):
+    import regex
+
+    digest = hashlib.sha256(f"{__version__}\0{regex.__version__}\0{sys.version}".encode())
+    for name, raw, builtin in packs:
+        digest.update(f"\0{name}\0{int(builtin)}\0{len(raw)}\0".encode() + raw)
+    return cache_dir() / f"rules-{digest.hexdigest()[:32]}.json"
+
+
+def cached_ruleset(packs: list[tuple[str, bytes, bool]]) -> RuleSet | None:
+    entry = read_entry(entry_path(packs), MAGIC)
+    if entry is None:
+        return None
+    try:
+        data = json.loads(entry[1])
+        return RuleSet(rules=[rule_from_dict(fields) for fields in data["rules"]],
+                       warnings=list(data["warnings"]), digest=data["digest"])
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def store_ruleset(packs: list[tuple[str, bytes, bool]], ruleset: RuleSet) -> None:
+    rules = []
+    for rule in ruleset:
+        fields = {name: getattr(rule, name) for name in INIT_FIELDS}
+        if rule.regex is not None:
+            fields["max_width"] = rule.max_width  # costs a regex parse per rule to recompute
+        rules.append(fields)
+    try:
+        payload = json.dumps({"rules": rules, "warnings": ruleset.warnings, "digest": ruleset.digest})
+    except (TypeError, ValueError):  # a field JSON cannot hold: run uncached rather than wrong
+        return
+    write_entry(entry_path(packs), MAGIC, payload.encode("utf-8"))
+
+
+def rule_from_dict(fields: dict) -> Rule:
+    max_width = fields.pop("max_width", False)
+    rule = Rule(**{k: tuple(v) if isinstance(v, list) else v for k, v in fields.items()})
+    if max_width is not False:
+        rule.__dict__["max_width"] = max_width  # fills the cached_property
+    return rule

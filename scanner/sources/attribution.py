@@ -1,0 +1,154 @@
+"""Attribution: which commit first brought each flagged blob in, at which path, and is it still there.
+
+One streamed pass over `git diff-tree --raw` of every walked commit, oldest first (parents
+before children), diffed against each parent so blobs that only a merge brings in are seen too.
+The same pass counts blob occurrences (files across all commits: a commit's count is its first
+parent's plus what it adds minus what it removes), which is what scanning commit by commit
+would have cost.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .files import is_excluded
+from .git import display_path, git_stream, run_git
+
+HEADER = b"\x01"
+FORMAT = "--format=%x01%H %P%x02%an <%ae>%x02%aI"
+CHUNK = 1 << 16
+
+
+def is_blob_mode(mode: bytes) -> bool:
+    """Regular files and symlinks; not trees, submodules (160000) or absence (000000)."""
+    return mode.startswith((b"100", b"120"))
+
+
+def nul_tokens(stream):
+    rest = b""
+    while chunk := stream.read(CHUNK):
+        parts = (rest + chunk).split(b"\0")
+        rest = parts.pop()
+        yield from parts
+    if rest:
+        yield rest
+
+
+@dataclass
+class Walk:
+    introduced: dict = field(default_factory=dict)  # (blob, raw path) -> (commit, author, date), oldest first
+    named: dict = field(default_factory=dict)  # raw path -> ((commit, author, date), file-name findings)
+    occurrences: int = 0
+    commits: int = 0
+
+
+def walk_history(scanner, repo_dir: str, revisions, flagged: set) -> Walk:
+    walk = Walk()
+    counts: dict[str, int] = {}
+    seen_paths: set = set()
+    commit, info, first_block, count, meta = None, None, False, 0, None
+    lister = ["rev-list", "--reverse", "--date-order", *revisions.args, "--"]
+    differ = ["diff-tree", "--stdin", "-m", "-r", "--root", "--always", "--raw", "-z", "--no-renames",
+              "--no-abbrev", FORMAT]
+    with git_stream(lister, cwd=repo_dir) as commits, \
+            git_stream(differ, cwd=repo_dir, stdin=commits.stdout) as diffs:
+        commits.stdout.close()
+        for token in nul_tokens(diffs.stdout):
+            token = token.lstrip(b"\n")
+            if token.startswith(HEADER):
+                ids, author, date = token[1:].decode("utf-8", "replace").split("\x02", 2)
+                this, *parents = ids.split()
+                first_block = this != commit
+                if first_block:
+                    if commit is not None:
+                        counts[commit] = count
+                        walk.occurrences += count
+                    walk.commits += 1
+                    commit, info = this, (this, author, date)
+                    count = blob_count(repo_dir, parents[0], counts) if parents else 0
+            elif token.startswith(b":"):
+                meta = token
+            elif meta is not None:
+                old_mode, new_mode, _, new_blob, status = meta[1:].split(b" ")
+                meta = None
+                if first_block:
+                    count += is_blob_mode(new_mode) - is_blob_mode(old_mode)
+                if not is_blob_mode(new_mode):
+                    continue
+                blob = new_blob.decode()
+                if blob in flagged and (blob, token) not in walk.introduced:
+                    walk.introduced[(blob, token)] = info
+                if status == b"A" and token not in seen_paths:
+                    seen_paths.add(token)
+                    named = scanner.scan_name(display_path(token))
+                    if named:
+                        walk.named[token] = (info, named)
+    if commit is not None:
+        walk.occurrences += count
+    return walk
+
+
+def blob_count(repo_dir: str, commit: str, counts: dict) -> int:
+    """Files in a commit's tree: known from the walk, or counted (a parent outside the range)."""
+    if commit not in counts:
+        listing = run_git(["ls-tree", "-r", "-z", "--full-tree", commit], cwd=repo_dir)
+        counts[commit] = sum(1 for entry in listing.split(b"\0") if is_blob_mode(entry[:6]))
+    return counts[commit]
+
+
+def head_entries(repo_dir: str, head: str | None, blobs: set, paths: set) -> tuple[set, set]:
+    """(blob, raw path) pairs among `blobs` and raw paths among `paths` present in head's tree."""
+    pairs, present = set(), set()
+    if head is None or not (blobs or paths):
+        return pairs, present
+    with git_stream(["ls-tree", "-r", "-z", "--full-tree", head], cwd=repo_dir) as listing:
+        for entry in nul_tokens(listing.stdout):
+            info, _, path = entry.partition(b"\t")
+            blob = info.rsplit(b" ", 1)[-1].decode()
+            if blob in blobs:
+                pairs.add((blob, path))
+            if path in paths:
+                present.add(path)
+    return pairs, present
+
+
+@dataclass
+class Attributed:
+    findings: list
+    occurrences: int
+    commits: int
+    excluded: int
+
+
+def attribute(scanner, repo_dir: str, revisions, by_blob: dict, exclude: tuple) -> Attributed:
+    """One finding per path and secret, at the oldest commit that brought it there; in_head when
+    some version of that path at head still holds it."""
+    walk = walk_history(scanner, repo_dir, revisions, set(by_blob))
+    pairs, present = head_entries(repo_dir, revisions.head, set(by_blob), set(walk.named))
+    kept: dict = {}
+    excluded = 0
+    attributed = set()
+    for (blob, raw_path), (commit, author, date) in walk.introduced.items():
+        attributed.add(blob)
+        path = display_path(raw_path)
+        if is_excluded(path, exclude):
+            excluded += 1
+            continue
+        in_head = (blob, raw_path) in pairs
+        for finding in by_blob[blob]:
+            key = (path, finding.rule_id, finding.fingerprint)
+            if key in kept:
+                kept[key].in_head = kept[key].in_head or in_head
+            else:
+                kept[key] = finding.replace(path=path, commit=commit, author=author, date=date, in_head=in_head)
+    for raw_path, ((commit, author, date), named) in walk.named.items():
+        path = display_path(raw_path)
+        if is_excluded(path, exclude):
+            excluded += 1
+            continue
+        for finding in named:
+            kept.setdefault((path, finding.rule_id, finding.fingerprint), finding.replace(
+                commit=commit, author=author, date=date, in_head=raw_path in present))
+    # A blob no walked commit adds (say, a tag pointing straight at it) keeps its listed path.
+    orphans = [f for blob, found in by_blob.items() if blob not in attributed for f in found
+               if not is_excluded(f.path, exclude)]
+    return Attributed(list(kept.values()) + orphans, walk.occurrences, walk.commits, excluded)

@@ -1,0 +1,149 @@
+"""Plain `git` subprocesses that a scanned repository cannot turn into code execution.
+
+Every call goes through `git_command`: a repository's own config may name programs (fsmonitor,
+external diff, textconv, hooks, signature checkers) that git would run while merely reading;
+a scan must read, never run. System and user config stay in effect (they are the user's, not
+the repository's), so are `GIT_DIR`/`GIT_INDEX_FILE` set by git when it runs a hook.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import tempfile
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from ..errors import HushgateError
+
+SAFE_CONFIG = (
+    "core.fsmonitor=false",  # git would run the fsmonitor program on any index read
+    "core.hooksPath=/dev/null",
+    "log.showSignature=false",  # would run gpg.program
+    "gc.auto=0",
+    "maintenance.auto=false",
+    "core.quotePath=false",
+)
+# For every command that can produce a diff: no external diff driver, no textconv program.
+SAFE_DIFF = ("--no-ext-diff", "--no-textconv", "--no-color", "--src-prefix=a/", "--dst-prefix=b/")
+SAFE_ENV = {"GIT_TERMINAL_PROMPT": "0", "GIT_PAGER": "cat", "PAGER": "cat", "GIT_OPTIONAL_LOCKS": "0"}
+ZERO_SHA = frozenset({"0" * 40, "0" * 64})
+
+
+def git_command(args) -> list[str]:
+    command = ["git"]
+    for setting in SAFE_CONFIG:
+        command += ["-c", setting]
+    return command + list(args)
+
+
+def git_env() -> dict:
+    env = {**os.environ, **SAFE_ENV}
+    env.pop("GIT_EXTERNAL_DIFF", None)
+    return env
+
+
+def first_error_line(stderr: bytes) -> str:
+    """git's most telling line: the `fatal:` one if any, else the first non-empty."""
+    lines = [line.strip() for line in stderr.decode("utf-8", "replace").splitlines() if line.strip()]
+    fatal = [line for line in lines if line.startswith(("fatal:", "error:"))]
+    return (fatal or lines or ["git failed"])[0]
+
+
+def run_git(args, cwd=None, input: bytes | None = None, check: bool = True) -> bytes:
+    """stdout of one git command; on failure a HushgateError naming what git said."""
+    try:
+        done = subprocess.run(git_command(args), cwd=cwd, input=input, capture_output=True,
+                              env=git_env(), check=False)
+    except FileNotFoundError:
+        raise HushgateError("git is not installed or not on PATH") from None
+    if check and done.returncode != 0:
+        raise HushgateError(f"git {args[0]}: {first_error_line(done.stderr)}")
+    return done.stdout
+
+
+def try_git(args, cwd=None) -> bytes | None:
+    """stdout, or None when git fails (for questions whose answer may be 'no such thing')."""
+    try:
+        done = subprocess.run(git_command(args), cwd=cwd, capture_output=True, env=git_env())
+    except FileNotFoundError:
+        raise HushgateError("git is not installed or not on PATH") from None
+    return done.stdout if done.returncode == 0 else None
+
+
+@contextmanager
+def git_stream(args, cwd=None, stdin=subprocess.DEVNULL):
+    """A running git process whose stdout is read as it comes; its failure is raised on exit.
+    stderr goes to a file, so a chatty git never blocks on a full pipe."""
+    with tempfile.TemporaryFile() as stderr:
+        try:
+            process = subprocess.Popen(git_command(args), cwd=cwd, stdin=stdin, stdout=subprocess.PIPE,
+                                       stderr=stderr, env=git_env())
+        except FileNotFoundError:
+            raise HushgateError("git is not installed or not on PATH") from None
+        with process:
+            try:
+                yield process
+            except BaseException:
+                process.kill()
+                raise
+            if process.wait() != 0:
+                stderr.seek(0)
+                raise HushgateError(f"git {args[0]}: {first_error_line(stderr.read())}")
+
+
+@dataclass(frozen=True)
+class Repo:
+    git_dir: str
+    work_tree: str | None  # None for a bare repository
+    shallow: bool
+
+    def require_work_tree(self, purpose: str) -> str:
+        if self.work_tree is None:
+            raise HushgateError(f"{purpose} needs a work tree; {self.git_dir} is a bare repository")
+        return self.work_tree
+
+
+def discover(path: str = ".") -> Repo:
+    """The repository containing `path`, or a one-line error when there is none."""
+    if not os.path.isdir(path):
+        raise HushgateError(f"no such directory: {path}")
+    try:
+        done = subprocess.run(
+            git_command(["rev-parse", "--is-bare-repository", "--is-shallow-repository",
+                         "--absolute-git-dir", "--show-toplevel"]),
+            cwd=path, capture_output=True, env=git_env())
+    except FileNotFoundError:
+        raise HushgateError("git is not installed or not on PATH") from None
+    lines = done.stdout.decode("utf-8", "surrogateescape").splitlines()
+    if len(lines) < 3:
+        message = first_error_line(done.stderr)
+        if "not a git repository" in message:
+            raise HushgateError(f"not a git repository: {os.path.abspath(path)}")
+        raise HushgateError(f"git rev-parse: {message}")
+    # --show-toplevel fails after printing the rest when there is no work tree (bare, or inside .git).
+    work_tree = lines[3] if done.returncode == 0 and len(lines) > 3 and lines[0] == "false" else None
+    return Repo(git_dir=lines[2], work_tree=work_tree, shallow=lines[1] == "true")
+
+
+def resolve_commit(repo_dir: str, revision: str) -> str | None:
+    """Full id of the commit `revision` names, or None (unborn branch, unknown name)."""
+    out = try_git(["rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{commit}}"],
+                  cwd=repo_dir)
+    return out.decode().strip() if out else None
+
+
+def require_commit(repo_dir: str, revision: str, option: str) -> str:
+    commit = resolve_commit(repo_dir, revision)
+    if commit is None:
+        raise HushgateError(f"{option} {revision}: no such commit in this repository")
+    return commit
+
+
+def empty_tree(repo_dir: str) -> str:
+    """The empty tree's id in this repository's hash (SHA-1 or SHA-256)."""
+    return run_git(["hash-object", "-t", "tree", "--stdin"], cwd=repo_dir, input=b"").decode().strip()
+
+
+def display_path(raw: bytes) -> str:
+    """A git path as reports show it: UTF-8, undecodable bytes escaped rather than dropped."""
+    return raw.decode("utf-8", "backslashreplace")

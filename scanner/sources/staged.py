@@ -1,0 +1,84 @@
+"""Staged source: the lines the index adds over HEAD, as the next commit would record them.
+
+Reads the index (never the working tree), so unstaged edits are invisible; on an unborn branch
+the base is the empty tree. Inside a hook git points GIT_INDEX_FILE at the index being
+committed, and the git calls inherit it.
+"""
+from __future__ import annotations
+
+import os
+import time
+
+from ..engine.detector import RuleTimeout
+from ..findings import Finding
+from ..pipeline import ScanResult
+from .diff import findings_in_added_lines, parse_patches
+from .files import is_excluded
+from .git import SAFE_DIFF, empty_tree, git_stream, resolve_commit
+
+
+def staged_changes(work_tree: str):
+    """FileChange for every file the index changes, deletions left out."""
+    base = resolve_commit(work_tree, "HEAD") or empty_tree(work_tree)
+    args = ["diff-index", "--cached", "-p", "-U0", "-M", "--diff-filter=d", "--submodule=short",
+            *SAFE_DIFF, base, "--"]
+    with git_stream(args, cwd=work_tree) as process:
+        for item in parse_patches(process.stdout):
+            if not isinstance(item, bytes):
+                yield item
+
+
+def repo_relative(name: str, work_tree: str) -> str:
+    """A file name as given on the command line, relative to the top of the work tree."""
+    absolute = os.path.abspath(name)
+    folder = os.path.realpath(os.path.dirname(absolute))
+    return os.path.relpath(os.path.join(folder, os.path.basename(absolute)), work_tree).replace(os.sep, "/")
+
+
+def scan_staged(scanner, work_tree: str, files: list[str] = (), exclude: tuple = (),
+                max_file_size: int | None = None, jobs: int = 1, warn=lambda message: None) -> ScanResult:
+    """Findings on staged added lines; with `files`, only those, and a given file that the index
+    does not change (as `pre-commit run --all-files` passes them) is scanned whole."""
+    started = time.perf_counter()
+    result = ScanResult()
+    wanted = {repo_relative(name, work_tree): name for name in files}
+    changed = set()
+    for change in staged_changes(work_tree):
+        path = change.path
+        changed.add(path)
+        if wanted and path not in wanted:
+            continue
+        if is_excluded(path, exclude):
+            result.skip("excluded")
+            continue
+        if change.submodule:
+            result.skip("submodule")
+            warn(f"{path}: submodule skipped (scan it in its own repository)")
+            continue
+        if change.new_file:
+            result.findings.extend(scanner.scan_name(path))
+        if change.binary:
+            result.skip("binary")
+            continue
+        result.files += 1
+        result.bytes += sum(len(line) + 1 for _, line in change.added)
+        try:
+            result.findings.extend(findings_in_added_lines(scanner, change))
+        except RuleTimeout as exc:
+            result.error(path, str(exc))
+    whole = [name for path, name in wanted.items() if path not in changed]
+    if whole:
+        merge(result, scanner.scan_paths(whole, exclude, max_file_size, jobs))
+    result.extra["staged_files"] = len(changed)
+    result.findings.sort(key=Finding.sort_key)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def merge(into: ScanResult, other: ScanResult) -> None:
+    into.findings.extend(other.findings)
+    into.files += other.files
+    into.bytes += other.bytes
+    into.errors.extend(other.errors)
+    for reason, count in other.skipped.items():
+        into.skip(reason, count)

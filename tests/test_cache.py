@@ -1,0 +1,153 @@
+"""The on-disk caches (Hyperscan database, parsed rule sets): atomic, self-healing, optional."""
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT
+from fakes import secrets_file_text
+from scanner.cache import read_entry, write_entry
+from scanner.pipeline import Scanner
+from scanner.rules import load_rules
+
+pytest.importorskip("hyperscan")
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch):
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("HUSHGATE_CACHE_DIR", str(folder))
+    return folder
+
+
+def findings_of(text: str) -> list:
+    scanner = Scanner(load_rules(), engine="hyperscan", fingerprint_key=b"k")
+    return [(f.rule_id, f.line, f.column, f.secret) for f in scanner.scan_bytes(text.encode(), "app.env")]
+
+
+def entries(folder, pattern: str) -> list:
+    return sorted(folder.glob(pattern))
+
+
+def sound(path, magic: bytes) -> bool:
+    return read_entry(path, magic) is not None
+
+
+@pytest.mark.parametrize("damage", ["truncate", "flip", "garbage", "empty"])
+def test_damaged_caches_are_rebuilt_with_the_same_findings(cache, damage):
+    from scanner.engine.hscache import MAGIC as HS_MAGIC
+    from scanner.rules.ruleset_cache import MAGIC as RULES_MAGIC
+
+    expected = findings_of(secrets_file_text())
+    assert {"aws-access-key-id", "github-pat-classic"} <= {rule for rule, *_ in expected}
+    damaged = entries(cache, "hs-*.db") + entries(cache, "rules-*.json")
+    assert len(damaged) == 2
+    for path in damaged:
+        blob = path.read_bytes()
+        path.write_bytes({"truncate": blob[: len(blob) // 2],
+                          "flip": blob[:-100] + bytes(b ^ 0xFF for b in blob[-100:]),
+                          "garbage": os.urandom(len(blob)),
+                          "empty": b""}[damage])
+    assert findings_of(secrets_file_text()) == expected
+    assert sound(entries(cache, "hs-*.db")[0], HS_MAGIC)
+    assert sound(entries(cache, "rules-*.json")[0], RULES_MAGIC)
+
+
+def test_cached_rule_set_equals_the_parsed_one(cache):
+    parsed = load_rules()
+    cached = load_rules()
+    assert entries(cache, "rules-*.json")
+    assert cached.rules == parsed.rules
+    assert (cached.warnings, cached.digest) == (parsed.warnings, parsed.digest)
+    assert [r.max_width for r in cached if r.regex] == [r.max_width for r in parsed if r.regex]
+
+
+def test_an_edited_pack_is_reparsed_not_served_stale(cache, tmp_path):
+    pack = tmp_path / "acme.toml"
+    rule = ('[[rules]]\nid = "acme-token"\ntitle = "Acme token"\nregex = \'{}\'\nkeywords = ["acme_"]\n'
+            'mystery = 1\n')
+    pack.write_text(rule.format("acme_([a-z0-9]{20})"))
+    first = load_rules([pack], use_defaults=False)
+    pack.write_text(rule.format("acme_([a-z0-9]{24})"))
+    second = load_rules([pack], use_defaults=False)
+    assert first.rules[0].regex != second.rules[0].regex == "acme_([a-z0-9]{24})"
+    # Warnings come back from the cache too, so a user still sees them on every run.
+    assert any("mystery" in w for w in load_rules([pack], use_defaults=False).warnings)
+
+
+def test_a_broken_pack_is_never_cached(cache, tmp_path):
+    from scanner.errors import HushgateError
+
+    pack = tmp_path / "bad.toml"
+    pack.write_text('[[rules]]\nid = "bad"\ntitle = "Bad"\nregex = \'(unclosed\'\n')
+    for _ in range(2):
+        with pytest.raises(HushgateError, match="does not compile"):
+            load_rules([pack], use_defaults=False)
+
+
+def test_write_is_atomic_and_leaves_no_temporary_files(cache):
+    target = cache / "entry.bin"
+    write_entry(target, b"MAGIC\n", b"payload", note="x")
+    write_entry(target, b"MAGIC\n", b"payload two", note="y")
+    header, payload = read_entry(target, b"MAGIC\n")
+    assert (header["note"], payload) == ("y", b"payload two")
+    assert [p.name for p in cache.iterdir()] == ["entry.bin"]
+    assert read_entry(target, b"OTHER\n") is None
+
+
+def run_scan(folder, cache_dir, *extra):
+    env = {**os.environ, "HUSHGATE_CACHE_DIR": str(cache_dir)}
+    return subprocess.Popen([sys.executable, "-m", "scanner", "scan", str(folder), "-f", "json", *extra],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT)
+
+
+@pytest.fixture
+def leaky(tmp_path):
+    folder = tmp_path / "leaky"
+    folder.mkdir()
+    (folder / "settings.env").write_text(secrets_file_text())
+    return folder
+
+
+def test_concurrent_builds_both_succeed(leaky, tmp_path):
+    from scanner.engine.hscache import MAGIC as HS_MAGIC
+
+    cache_dir = tmp_path / "shared-cache"
+    processes = [run_scan(leaky, cache_dir) for _ in range(3)]
+    reports = []
+    for process in processes:
+        out, err = process.communicate(timeout=300)
+        assert process.returncode == 1, err
+        reports.append([(f["rule_id"], f["line"], f["fingerprint"]) for f in json.loads(out)["findings"]])
+    assert reports[0] == reports[1] == reports[2]
+    assert {"aws-access-key-id", "github-pat-classic"} <= {rule for rule, *_ in reports[0]}
+    names = sorted(p.name for p in cache_dir.iterdir())
+    assert len(names) == 2 and names[0].startswith("hs-") and names[1].startswith("rules-"), names
+    assert sound(cache_dir / names[0], HS_MAGIC)
+
+
+def test_unwritable_cache_dir_still_scans(leaky, tmp_path):
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("a file where the cache folder should be")
+    process = run_scan(leaky, blocker / "cache")
+    out, err = process.communicate(timeout=300)
+    assert process.returncode == 1 and err == ""
+    assert {"aws-access-key-id", "github-pat-classic"} <= {f["rule_id"] for f in json.loads(out)["findings"]}
+
+
+def test_rules_compile_primes_the_cache_so_scans_never_compile(leaky, tmp_path):
+    cache_dir = tmp_path / "primed"
+    env = {**os.environ, "HUSHGATE_CACHE_DIR": str(cache_dir)}
+    compiled = subprocess.run([sys.executable, "-m", "scanner", "rules", "compile"], env=env, cwd=ROOT,
+                              capture_output=True, text=True, timeout=300)
+    assert compiled.returncode == 0, compiled.stderr
+    (database,) = entries(cache_dir, "hs-*.db")
+    before = database.stat()
+    process = run_scan(leaky, cache_dir)
+    _, err = process.communicate(timeout=300)
+    assert process.returncode == 1, err
+    after = database.stat()
+    # A rebuild would have replaced the file (a new inode); a primed scan only reads it.
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
