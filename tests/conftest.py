@@ -41,3 +41,17 @@ def run_cli(*args, cwd=None, input=None, env=None):
 @pytest.fixture
 def cli():
     return run_cli
+
+
+@pytest.fixture
+def git_repo(tmp_path, monkeypatch):
+    """Factory of real git repositories in tmp_path: git_repo("name", bare=False) -> GitRepo.
+    git runs isolated from the user's config and from any hook environment of this test run."""
+    from gitrepo import GitRepo, isolate_git
+
+    isolate_git(monkeypatch, tmp_path)
+
+    def make(name: str = "repo", bare: bool = False):
+        return GitRepo(tmp_path / name, bare=bare)
+
+    return make

@@ -155,3 +155,36 @@ def test_upgrade_hooks_migrate_older_formats(tmp_path, monkeypatch):
     monkeypatch.setitem(baseline_module.UPGRADES, 1, lambda d: {**d, "version": 2, "source": "tape"})
     with pytest.raises(HushgateError, match="'source' must be one of"):
         load_baseline(tmp_path / "old.json")
+
+
+def commit(root, message):
+    git(root, "-c", "user.name=t", "-c", "user.email=t@example.invalid", "commit", "-q", "-m", message)
+
+
+def test_history_baseline_covers_removed_secrets_and_prunes_unreachable_ones(repo, cli):
+    commit(repo, "settings")
+    git(repo, "checkout", "-q", "-b", "leak")
+    (repo / "deploy.sh").write_text(f"export GITHUB_TOKEN={NEW_TOKEN}\n")
+    git(repo, "add", "deploy.sh")
+    commit(repo, "oops")
+    git(repo, "checkout", "-q", "-")
+    files_only = json.loads(create(cli, repo))["entries"]
+    history_text = create(cli, repo, "--history", "-o", ".hushgate-baseline.json")
+    assert not any(secret in history_text for secret in (*ALL, NEW_TOKEN, KEY))
+    history = json.loads(history_text)
+    assert history["source"] == "history" and len(history["entries"]) == len(files_only) + 1
+    assert cli("history", "--baseline", ".hushgate-baseline.json", cwd=repo).returncode == 0
+    assert cli("scan", ".", "--baseline", ".hushgate-baseline.json", cwd=repo).stderr == ""
+    git(repo, "branch", "-q", "-D", "leak")
+    stale = cli("history", "--baseline", ".hushgate-baseline.json", cwd=repo)
+    assert stale.returncode == 0 and "1 entry no longer found" in stale.stderr and "deploy.sh" in stale.stderr
+    pruned = cli("baseline", "prune", cwd=repo)
+    assert pruned.returncode == 0 and "dropped github-pat-classic in deploy.sh" in pruned.stdout
+    assert json.loads((repo / ".hushgate-baseline.json").read_text())["entries"] == files_only
+
+
+def test_the_staged_hook_honours_the_baseline(repo, cli):
+    create(cli, repo)
+    assert cli("staged", cwd=repo).returncode == 1
+    result = cli("staged", "--baseline", ".hushgate-baseline.json", cwd=repo)
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -1,6 +1,8 @@
 """`hushgate baseline create|prune`: accept today's findings once, then drop the ones that are gone."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from ..errors import HushgateError
 from ..triage.baseline import DEFAULT_BASELINE
 from .options import add_engine_options, print_notices
@@ -37,8 +39,6 @@ def run(args) -> int:
 
 
 def create(args) -> int:
-    from pathlib import Path
-
     from ..fingerprints import key_id
     from ..triage.baseline import baseline_from_findings, load_baseline, write_baseline
     from ..triage.suppress import apply_triage
@@ -95,4 +95,15 @@ def scan(args, source: str):
 
 
 def scan_history(args):
-    raise HushgateError("baseline --history needs the history scanner, which this build lacks")
+    """Every ref's history, as `hushgate history` with no --branch or --since-commit scans it."""
+    from ..sources.git import discover
+    from ..sources.history import DEFAULT_MAX_BLOB, choose_revisions, scan_history as scan_revisions
+    from .options import build_scanner
+
+    repo = discover(args.path)
+    repo_dir = repo.work_tree or repo.git_dir
+    scanner = build_scanner(args, start=Path(repo_dir))
+    config = args.project_config
+    max_size = args.max_file_size or config.max_file_size or DEFAULT_MAX_BLOB
+    return scan_revisions(scanner, repo_dir, choose_revisions(repo_dir, None, None),
+                          tuple(args.exclude) + tuple(config.exclude), max_size)

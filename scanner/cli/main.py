@@ -17,6 +17,8 @@ COMMANDS = [
     ("staged", "staged", "scan the lines added in the index (the pre-commit hook)"),
     ("pre-push", "pre_push", "scan every commit a push sends (the pre-push hook)"),
     ("history", "history", "scan every blob in git history once, with commit attribution"),
+    ("install", "install", "install native git hooks (pre-commit, pre-push)"),
+    ("uninstall", "uninstall", "remove hushgate's native git hooks"),
 ]
 
 

@@ -122,7 +122,7 @@ def covers_baseline(args) -> bool:
     baseline = args.loaded_baseline
     command = getattr(args, "command", None)
     if command == "history":
-        return True
+        return baseline.source == "history" and not (args.branch or args.since_commit)
     if command != "scan" or baseline.source != "files":
         return False
     home = Path(args.baseline).resolve().parent

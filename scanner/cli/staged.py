@@ -25,4 +25,4 @@ def run(args) -> int:
     scanner = build_scanner(args, start=Path(work_tree))
     result = scan_staged(scanner, work_tree, args.files, excludes(args),
                          args.max_file_size or args.project_config.max_file_size, jobs(args), warn)
-    return emit_for_hook(result, args, bypass="git commit --no-verify")
+    return emit_for_hook(result, args, "git commit", "hushgate")

@@ -1,17 +1,18 @@
 """Prefilters: which rules can match a chunk, and where confirmation must look.
 
-Both return {rule index: windows}, windows being (first, last) ranges of offsets where a match
-may start (last None: anywhere to the end). They may over-report, never under-report, and
-`matches_in` turns windows into exactly the matches `finditer` would give over the whole chunk,
-so the findings are the same whichever prefilter ran.
+Both return {rule index: windows}. A window (first, last, stop) says a match may start at an
+offset in [first, last] and deciding it needs no byte at or past `stop` (None: anywhere, to
+the end). Prefilters may over-report, never under-report, and `matches_in` turns windows into
+exactly the matches `finditer` would give over the whole chunk, so the findings are the same
+whichever prefilter ran.
 """
 from __future__ import annotations
 
-WHOLE = [(0, None)]
-# How far past a window a rule's lookahead may need to read. A lookahead cut short by the
-# window's end only ever lets a match through that the full-context check below then rejects;
-# one that needs to see further than this could hide a match, and no rule looks that far.
-LOOKAHEAD_MARGIN = 512
+WHOLE = [(0, None, None)]
+# How far past a match to show a rule whose lookahead has no bounded width. A lookahead cut
+# short by the window's end lets through only matches the full-context check then rejects,
+# unless it needs to see specific bytes further than this.
+UNBOUNDED_REACH = 512
 
 
 class KeywordPrefilter:
@@ -44,20 +45,22 @@ class KeywordPrefilter:
 class HyperscanPrefilter:
     """One Hyperscan database over every rule, in prefilter mode.
 
-    A rule whose matches have a known maximum width W reports every end offset, and a true
-    match ending at e starts within [e - W, e], so only those windows are confirmed: the
-    `regex` engine then reads a few kilobytes around candidates instead of the whole chunk.
-    A rule of unbounded width reports once and is confirmed from there to the end.
+    A rule whose matches span at most W bytes reports every end offset, and a true match
+    ending at e starts within [e - W, e], so only those windows are confirmed: the `regex`
+    engine then reads a few hundred bytes around candidates instead of the whole chunk. A rule
+    of unbounded width reports once and is confirmed over the whole chunk.
     """
 
     def __init__(self, database, rules: list, unsupported: list[int]):
         self.database = database
         self.always = unsupported
         self.widths = [rule.max_width for rule in rules]
+        self.reaches = [UNBOUNDED_REACH if rule.lookahead_reach is None else rule.lookahead_reach
+                        for rule in rules]
 
     def candidates(self, data: bytes) -> dict[int, list]:
         windows = dict.fromkeys(self.always, WHOLE)
-        widths = self.widths
+        widths, reaches = self.widths, self.reaches
 
         def on_match(rule_index, _start, end, _flags, _context):
             width = widths[rule_index]
@@ -67,11 +70,11 @@ class HyperscanPrefilter:
             first = end - width if end > width else 0
             spans = windows.get(rule_index)
             if spans is None:
-                windows[rule_index] = [[first, end]]
+                windows[rule_index] = [[first, end, end + reaches[rule_index]]]
             elif first <= spans[-1][1]:  # reports arrive in end order: extend the last window
-                spans[-1][1] = end
+                spans[-1][1:] = end, end + reaches[rule_index]
             else:
-                spans.append([first, end])
+                spans.append([first, end, end + reaches[rule_index]])
 
         self.database.scan(data, match_event_handler=on_match)
         return windows
@@ -80,20 +83,20 @@ class HyperscanPrefilter:
 def matches_in(matcher, data: bytes, windows: list, timeout: float):
     """The matches `matcher.finditer(data)` gives that start inside the windows.
 
-    Each window is searched with its end (plus a margin) as the end of the text, so a match is
-    re-checked against the whole chunk before it counts: an end-of-text boundary can satisfy a
-    `$`, `\\b` or negative lookahead that the real following bytes would not.
+    A window is searched with its `stop` as the end of the text, so a match found there is
+    re-checked against the whole chunk before it counts: an end of text can satisfy a `$`,
+    `\\b` or negative lookahead that the real following bytes would not.
     """
-    resume = 0
-    for first, last in windows:
+    size, resume = len(data), 0
+    for first, last, stop in windows:
         position = max(first, resume)
-        stop = len(data) if last is None else min(len(data), last + LOOKAHEAD_MARGIN)
-        limit = len(data) if last is None else last
-        while position <= limit:
+        last = size if last is None else last
+        stop = size if stop is None or stop > size else stop
+        while position <= last:
             found = matcher.search(data, position, stop, timeout=timeout)
-            if found is None or found.start() > limit:
+            if found is None or found.start() > last:
                 break
-            match = found if stop == len(data) else matcher.match(data, found.start(), timeout=timeout)
+            match = found if stop == size else matcher.match(data, found.start(), timeout=timeout)
             if match is None:
                 position = found.start() + 1
                 continue

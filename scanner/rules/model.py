@@ -6,7 +6,7 @@ from functools import cached_property
 
 import regex
 
-from .width import max_match_width
+from .width import lookahead_reach, max_match_width
 
 CHARSETS = ("any", "hex", "base64", "base64url", "alnum")
 
@@ -62,6 +62,10 @@ class Rule:
     @cached_property
     def max_width(self) -> int | None:
         return max_match_width(self.regex)
+
+    @cached_property
+    def lookahead_reach(self) -> int | None:
+        return lookahead_reach(self.regex)
 
 
 @dataclass

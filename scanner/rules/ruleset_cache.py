@@ -14,14 +14,16 @@ from .. import __version__
 from ..cache import cache_dir, read_entry, write_entry
 from .model import Rule, RuleSet
 
-MAGIC = b"HUSHGATE-RULES1\n"
+MAGIC = b"HUSHGATE-RULES2\n"
 INIT_FIELDS = [f.name for f in dataclasses.fields(Rule) if f.init]
+# Derived from the regex by parsing it, which costs more than loading the whole cache.
+MEASURES = ("max_width", "lookahead_reach")
 
 
 def entry_path(packs: list[tuple[str, bytes, bool]]):
     import regex
 
-    digest = hashlib.sha256(f"{__version__}\0{regex.__version__}\0{sys.version}".encode())
+    digest = hashlib.sha256(MAGIC + f"{__version__}\0{regex.__version__}\0{sys.version}".encode())
     for name, raw, builtin in packs:
         digest.update(f"\0{name}\0{int(builtin)}\0{len(raw)}\0".encode() + raw)
     return cache_dir() / f"rules-{digest.hexdigest()[:32]}.json"
@@ -44,7 +46,7 @@ def store_ruleset(packs: list[tuple[str, bytes, bool]], ruleset: RuleSet) -> Non
     for rule in ruleset:
         fields = {name: getattr(rule, name) for name in INIT_FIELDS}
         if rule.regex is not None:
-            fields["max_width"] = rule.max_width  # costs a regex parse per rule to recompute
+            fields["measures"] = {name: getattr(rule, name) for name in MEASURES}
         rules.append(fields)
     try:
         payload = json.dumps({"rules": rules, "warnings": ruleset.warnings, "digest": ruleset.digest})
@@ -54,8 +56,7 @@ def store_ruleset(packs: list[tuple[str, bytes, bool]], ruleset: RuleSet) -> Non
 
 
 def rule_from_dict(fields: dict) -> Rule:
-    max_width = fields.pop("max_width", False)
+    measures = fields.pop("measures", {})
     rule = Rule(**{k: tuple(v) if isinstance(v, list) else v for k, v in fields.items()})
-    if max_width is not False:
-        rule.__dict__["max_width"] = max_width  # fills the cached_property
+    rule.__dict__.update((k, measures[k]) for k in MEASURES if k in measures)  # fills cached_property
     return rule

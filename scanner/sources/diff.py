@@ -71,10 +71,9 @@ def strip_prefix(name: bytes, prefix: bytes) -> bytes:
 
 
 def label_name(label: bytes) -> bytes:
-    """The name on a `+++ b/NAME` line; git appends a tab when NAME holds a space."""
-    if not label.startswith(b'"'):
-        label = label.removesuffix(b"\t")
-    return strip_prefix(unquote(label), b"b/")
+    """The name on a `+++ b/NAME` line; git appends a tab when NAME holds a space (after the
+    closing quote of a quoted name; an unquoted name never holds a tab itself)."""
+    return strip_prefix(unquote(label.removesuffix(b"\t")), b"b/")
 
 
 def name_from_header(header: bytes) -> bytes:

@@ -15,9 +15,10 @@ from dataclasses import dataclass
 
 from ..errors import HushgateError
 
+# Hooks need no switch: no command run here (rev-parse, diff-index, diff-tree, rev-list, cat-file,
+# ls-tree, config) runs hooks, and `hushgate install` must see the real core.hooksPath.
 SAFE_CONFIG = (
     "core.fsmonitor=false",  # git would run the fsmonitor program on any index read
-    "core.hooksPath=/dev/null",
     "log.showSignature=false",  # would run gpg.program
     "gc.auto=0",
     "maintenance.auto=false",
