@@ -100,7 +100,7 @@ class Scanner:
                     result.findings.extend(self.scan_name(item.display))
             else:
                 entries.append(item)
-        for entry, (findings, size, skipped, error) in zip(entries, self.map_files(entries, jobs)):
+        for entry, (findings, size, skipped, error) in self.map_files(entries, jobs):
             if skipped:
                 result.skip(skipped)
             else:
@@ -114,7 +114,10 @@ class Scanner:
         return result
 
     def map_files(self, entries: list[FileEntry], jobs: int | None):
-        from .dist.local import parallel_map
+        """(entry, scan_file result) pairs in walk order, across worker processes."""
+        from .dist.local import ordered_map
 
-        return parallel_map(self.scan_file, entries, jobs=jobs or os.cpu_count() or 1,
-                            weight=lambda e: e.size)
+        return ordered_map(self.scan_files, entries, jobs=jobs or os.cpu_count() or 1, weight=lambda e: e.size)
+
+    def scan_files(self, entries: list[FileEntry]) -> list:
+        return [self.scan_file(entry) for entry in entries]

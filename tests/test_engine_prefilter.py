@@ -63,7 +63,8 @@ def test_windows_find_what_a_whole_scan_finds(prefilter, parts):
 
 def test_windows_hold_across_long_text_between_candidates(prefilter):
     filler = b"lorem ipsum dolor sit amet " * 400
-    data = filler + b"key=abc123\n" + filler + b"tok: qwe\n" + filler + b"passwd= s3cr3t ;" + b"key=abcdefghi"
+    data = (filler + b"key=abc123\n" + filler + b"tok: qwe\n" + filler + b"passwd= s3cr3t ;" + b"key=abcdefghi"
+            + filler + b'id=1234" id=56 id=789"')
     assert windowed_scan(prefilter, data) == whole_scan(data) != []
 
 

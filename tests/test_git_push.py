@@ -114,8 +114,9 @@ def test_native_pre_push_hook_blocks_a_real_push_and_passes_a_clean_one(pushed, 
     pushed.commit("remove")
     blocked = pushed.run("push", "origin", "main")
     assert blocked.returncode != 0
-    assert "github-pat-classic" in blocked.stderr and "git push --no-verify" in blocked.stderr
-    assert GITHUB_PAT not in blocked.stderr
+    output = blocked.stdout + blocked.stderr
+    assert "github-pat-classic" in output and "git push --no-verify" in output
+    assert GITHUB_PAT not in output
     assert pushed.git("ls-remote", "origin", "main").split()[0] == before
     pushed.git("reset", "-q", "--hard", before)
     pushed.commit("clean", **{"ok.txt": "fine\n"})

@@ -134,7 +134,7 @@ class Detector:
             return None
         line_text = data[max(line_start, start - MAX_LINE_CONTEXT):min(line_end, end + MAX_LINE_CONTEXT)]
         line_text = line_text.decode("utf-8", "replace")
-        if filters.is_rejected(secret, line_text, rule.is_generic):
+        if filters.is_rejected(secret, line_text, rule.tags):
             return None
         if self.allowlisted(rule.id, secret, match.group().decode("utf-8", "replace"), line_text, path):
             return None

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .files import is_excluded
-from .git import display_path, git_stream, run_git
+from .git import display_path, git_stream, revisions_on_stdin, run_git
 
 HEADER = b"\x01"
 FORMAT = "--format=%x01%H %P%x02%an <%ae>%x02%aI"
@@ -39,17 +39,21 @@ class Walk:
     named: dict = field(default_factory=dict)  # raw path -> ((commit, author, date), file-name findings)
     occurrences: int = 0
     commits: int = 0
+    # When asked: every (blob, or None for a file-name finding; raw path; commit info) a walked
+    # commit brings in, not just the oldest, so an org scan can hand them to forks sharing commits.
+    every: list | None = None
 
 
-def walk_history(scanner, repo_dir: str, revisions, flagged: set) -> Walk:
-    walk = Walk()
+def walk_history(scanner, repo_dir: str, revisions, flagged: set, every: bool = False) -> Walk:
+    walk = Walk(every=[] if every else None)
     counts: dict[str, int] = {}
     seen_paths: set = set()
     commit, info, first_block, count, meta = None, None, False, 0, None
-    lister = ["rev-list", "--reverse", "--date-order", *revisions.args, "--"]
+    lister = ["rev-list", "--reverse", "--date-order", *revisions.args]
     differ = ["diff-tree", "--stdin", "-m", "-r", "--root", "--always", "--raw", "-z", "--no-renames",
               "--no-abbrev", FORMAT]
-    with git_stream(lister, cwd=repo_dir) as commits, \
+    with revisions_on_stdin(getattr(revisions, "stdin", ())) as (extra, listed), \
+            git_stream([*lister, *extra, "--"], cwd=repo_dir, stdin=listed) as commits, \
             git_stream(differ, cwd=repo_dir, stdin=commits.stdout) as diffs:
         commits.stdout.close()
         for token in nul_tokens(diffs.stdout):
@@ -75,13 +79,18 @@ def walk_history(scanner, repo_dir: str, revisions, flagged: set) -> Walk:
                 if not is_blob_mode(new_mode):
                     continue
                 blob = new_blob.decode()
-                if blob in flagged and (blob, token) not in walk.introduced:
-                    walk.introduced[(blob, token)] = info
-                if status == b"A" and token not in seen_paths:
-                    seen_paths.add(token)
-                    named = scanner.scan_name(display_path(token))
-                    if named:
-                        walk.named[token] = (info, named)
+                if blob in flagged:
+                    walk.introduced.setdefault((blob, token), info)
+                    if walk.every is not None:
+                        walk.every.append((blob, token, info))
+                if status == b"A":
+                    if token not in seen_paths:
+                        seen_paths.add(token)
+                        named = scanner.scan_name(display_path(token))
+                        if named:
+                            walk.named[token] = (info, named)
+                    if walk.every is not None and token in walk.named:
+                        walk.every.append((None, token, info))
     if commit is not None:
         walk.occurrences += count
     return walk

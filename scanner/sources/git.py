@@ -92,6 +92,19 @@ def git_stream(args, cwd=None, stdin=subprocess.DEVNULL):
                 raise HushgateError(f"git {args[0]}: {first_error_line(stderr.read())}")
 
 
+@contextmanager
+def revisions_on_stdin(revisions: tuple):
+    """(extra arguments, stdin) for a `rev-list` given revisions by the thousand (an org scan's
+    new commits), more than a command line holds; nothing extra when there are none."""
+    if not revisions:
+        yield (), subprocess.DEVNULL
+        return
+    with tempfile.TemporaryFile() as listing:
+        listing.write("".join(f"{revision}\n" for revision in revisions).encode())
+        listing.seek(0)
+        yield ("--stdin",), listing
+
+
 @dataclass(frozen=True)
 class Repo:
     git_dir: str

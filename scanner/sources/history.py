@@ -20,7 +20,7 @@ from ..findings import Finding
 from ..pipeline import ScanResult
 from .attribution import attribute
 from .files import BINARY_EXTENSIONS, SNIFF, WINDOW, is_binary
-from .git import git_stream, require_commit, resolve_commit
+from .git import git_stream, require_commit, resolve_commit, revisions_on_stdin
 
 QUEUE_SIZE = 256
 DEFAULT_MAX_BLOB = 10 << 20
@@ -31,6 +31,7 @@ class Revisions:
     """What `rev-list` walks, and the commit whose tree counts as "now" for in_head."""
     args: tuple
     head: str | None
+    stdin: tuple = ()  # more revisions (`^X` excludes), passed through --stdin
 
 
 def choose_revisions(repo_dir: str, branch: str | None, since: str | None) -> Revisions:
@@ -55,15 +56,17 @@ class BlobEntry:
 
 def blob_entries(repo_dir: str, revisions: Revisions, max_size: int, skipped: dict):
     """BlobEntry for each blob worth reading; binary-by-name and oversized ones only counted."""
-    lister_args = ["rev-list", "--objects", "--filter=object:type=blob", *revisions.args, "--"]
+    lister_args = ["rev-list", "--objects", "--filter=object:type=blob", *revisions.args]
     check_args = ["cat-file", "--batch-check=%(objectname) %(objecttype) %(objectsize) %(rest)"]
-    with git_stream(lister_args, cwd=repo_dir) as lister, \
+    with revisions_on_stdin(revisions.stdin) as (extra, listed), \
+            git_stream([*lister_args, *extra, "--"], cwd=repo_dir, stdin=listed) as lister, \
             git_stream(check_args, cwd=repo_dir, stdin=lister.stdout) as checker:
         lister.stdout.close()  # the checker owns the pipe now; the lister sees it close if it dies
         for line in checker.stdout:
-            blob, kind, size, path = (line.rstrip(b"\n").split(b" ", 3) + [b""])[:4]
+            fields = line.rstrip(b"\n").split(b" ", 3)
+            blob, kind, size, path = fields + [b""] * (4 - len(fields))
             if kind == b"missing":
-                raise HushgateError(f"object {blob.decode(errors='replace')} is missing from the repository")
+                raise HushgateError(f"object {blob.decode(errors='replace')} is missing or corrupt")
             if kind != b"blob":
                 continue
             display = path.decode("utf-8", "backslashreplace")
