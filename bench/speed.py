@@ -6,7 +6,9 @@
 
 Per workload it prints the median wall time of each tool, the ratio hushgate / betterleaks,
 the peak memory of each, and both tools' findings counts and bytes scanned, so speed is never
-bought by scanning less. Inputs are built under bench/.work/ (kept between runs):
+bought by scanning less. Inputs are built once under --work-dir (default: a folder in the
+system's temporary directory, outside this checkout so hushgate's own .hushgate.toml never
+applies to them):
 
 - staged:  a git repository with 5 modified files staged, one holding a fake secret;
            `hushgate staged` vs `betterleaks git --staged`.
@@ -38,7 +40,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-WORK = ROOT / "bench" / ".work"
+DEFAULT_WORK_DIR = Path(tempfile.gettempdir()) / "hushgate-bench"
 BUNDLE = ROOT.parent / "shared" / "data" / "requests.bundle"
 TARGETS = {"staged": 1.0, "dir": 0.67, "history": 0.5, "dir-half": 0.67, "history-half": 0.5}
 MEMORY_TARGET = 1.5
@@ -105,9 +107,9 @@ def stdlib_files() -> list[Path]:
     return found
 
 
-def prepare_dir(fraction: float) -> Path:
+def prepare_dir(work: Path, fraction: float) -> Path:
     """A copy of the standard library's .py files (every other file for a half)."""
-    target = WORK / ("stdlib" if fraction == 1 else f"stdlib-{int(fraction * 100)}")
+    target = work / ("stdlib" if fraction == 1 else f"stdlib-{int(fraction * 100)}")
     if (target / ".complete").exists():
         return target
     shutil.rmtree(target, ignore_errors=True)
@@ -122,10 +124,10 @@ def prepare_dir(fraction: float) -> Path:
     return target
 
 
-def prepare_history(fraction: float) -> Path:
+def prepare_history(work: Path, fraction: float) -> Path:
     """A clone of the requests bundle; for a fraction, every ref cut back to that share of
     the default branch's commits (older history only, as a younger project would have)."""
-    target = WORK / ("requests" if fraction == 1 else f"requests-{int(fraction * 100)}")
+    target = work / ("requests" if fraction == 1 else f"requests-{int(fraction * 100)}")
     if (target / ".git" / "bench-complete").exists():
         return target
     if not BUNDLE.is_file():
@@ -144,9 +146,9 @@ def prepare_history(fraction: float) -> Path:
     return target
 
 
-def prepare_staged() -> Path:
+def prepare_staged(work: Path) -> Path:
     """A small project with history and 5 modified files in the index, one with a fake key."""
-    target = WORK / "staged"
+    target = work / "staged"
     shutil.rmtree(target, ignore_errors=True)
     target.mkdir(parents=True)
     stdlib = Path(sysconfig.get_paths()["stdlib"])
@@ -167,16 +169,16 @@ def prepare_staged() -> Path:
     return target
 
 
-def workloads(names: list[str]) -> list[Workload]:
+def workloads(names: list[str], work: Path) -> list[Workload]:
     built = []
     for name in names:
         if name == "staged":
-            built.append(Workload(name, prepare_staged(), ["staged"], ["git", "--staged", "."]))
+            built.append(Workload(name, prepare_staged(work), ["staged"], ["git", "--staged", "."]))
         elif name.startswith("dir"):
-            folder = prepare_dir(0.5 if name.endswith("half") else 1)
+            folder = prepare_dir(work, 0.5 if name.endswith("half") else 1)
             built.append(Workload(name, folder.parent, ["scan", folder.name], ["fs", folder.name]))
         elif name.startswith("history"):
-            repo = prepare_history(0.5 if name.endswith("half") else 1)
+            repo = prepare_history(work, 0.5 if name.endswith("half") else 1)
             built.append(Workload(name, repo, ["history"], ["git", "."]))
     return built
 
@@ -262,19 +264,19 @@ def betterleaks_command() -> list | None:
         return [found] if found else None
 
 
-def tool_environment() -> dict:
+def tool_environment(work: Path) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("HUSHGATE_", "BETTERLEAKS_"))}
     # Installed packages carry compiled bytecode; a sandbox's "never write .pyc" setting would
     # make every hushgate start recompile its own sources.
     env.pop("PYTHONDONTWRITEBYTECODE", None)
-    env["HUSHGATE_CACHE_DIR"] = str(WORK / "cache")
+    env["HUSHGATE_CACHE_DIR"] = str(work / "cache")
     env["HUSHGATE_FINGERPRINT_KEY"] = "speed-benchmark"
     env["NO_COLOR"] = "1"
     return env
 
 
-def bench(workload: Workload, runs: int, betterleaks: list, env: dict) -> tuple[Tally, Tally]:
-    reports = WORK / "reports"
+def bench(workload: Workload, runs: int, betterleaks: list, env: dict, work: Path) -> tuple[Tally, Tally]:
+    reports = work / "reports"
     reports.mkdir(parents=True, exist_ok=True)
     hushgate_report, betterleaks_report = reports / "hushgate.json", reports / "betterleaks.json"
     commands = {
@@ -342,7 +344,11 @@ def main(argv: list | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="the staged workload once (CI smoke test)")
     parser.add_argument("--markdown", action="store_true", help="print a Markdown table")
     parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
+    parser.add_argument("--work-dir", type=Path, default=DEFAULT_WORK_DIR,
+                        help=f"where inputs are built (default: {DEFAULT_WORK_DIR})")
     args = parser.parse_args(argv)
+    work = args.work_dir.resolve()
+    work.mkdir(parents=True, exist_ok=True)
     names = args.workload or ["staged", "dir", "history"]
     if args.scale:
         names += [n for n in ("dir-half", "history-half") if n not in names]
@@ -352,17 +358,18 @@ def main(argv: list | None = None) -> int:
     if betterleaks is None:
         print("speed.py: betterleaks is not installed: pip install '.[bench]'", file=sys.stderr)
         return 2
-    env = tool_environment()
+    env = tool_environment(work)
+    load_before = os.getloadavg()[0]
     rows, missed = [], []
-    for workload in workloads(names):
-        hushgate, other = bench(workload, max(1, args.runs), betterleaks, env)
+    for workload in workloads(names, work):
+        hushgate, other = bench(workload, max(1, args.runs), betterleaks, env, work)
         rows.append(row(workload.name, hushgate, other))
         if not meets_targets(workload.name, hushgate, other):
             missed.append(workload.name)
     print_table(rows, args.markdown)
-    print(f"\n{os.cpu_count()} cores, median of {max(1, args.runs)} alternating runs; "
-          f"targets: time ratio as listed, memory ratio <= {MEMORY_TARGET}; "
-          f"missed: {', '.join(missed) or 'none'}")
+    print(f"\n{os.cpu_count()} cores (load average {load_before:.2f} before, {os.getloadavg()[0]:.2f} after), "
+          f"median of {max(1, args.runs)} alternating runs; targets: time ratio as listed, memory ratio "
+          f"<= {MEMORY_TARGET}; missed: {', '.join(missed) or 'none'}")
     return 1 if args.check and missed else 0
 
 

@@ -54,3 +54,15 @@ def write_entry(path: Path, magic: bytes, payload: bytes, **header) -> None:
                 tmp.unlink()
             except OSError:
                 pass
+
+
+def code_digest(*files: Path) -> bytes:
+    """The source of the code that builds an entry: an edited checkout never reads entries an
+    older version of that code wrote."""
+    digest = hashlib.sha256()
+    for path in files:
+        try:
+            digest.update(path.read_bytes())
+        except OSError:
+            digest.update(str(path).encode())
+    return digest.digest()

@@ -58,10 +58,39 @@ def load_config(explicit: str | None = None, start: Path | None = None) -> Confi
             no_default_rules=bool(data.get("no_default_rules", False)),
             exclude=as_list(data.get("exclude", []), "exclude"),
             min_confidence=data.get("min_confidence"),
-            max_file_size=data.get("max_file_size"),
+            max_file_size=size_setting(data.get("max_file_size"), "max_file_size"),
         )
     except TypeError as exc:
         raise HushgateError(f"{path}: {exc}") from None
+
+
+def parse_size(text: str) -> int:
+    """`10M`, `512k`, `1G` or a byte count; ValueError otherwise."""
+    units = {"k": 1 << 10, "m": 1 << 20, "g": 1 << 30}
+    cleaned = text.strip().lower().removesuffix("b")
+    try:
+        if cleaned and cleaned[-1] in units:
+            value = int(float(cleaned[:-1]) * units[cleaned[-1]])
+        else:
+            value = int(cleaned)
+    except OverflowError:
+        value = -1
+    if value < 0:
+        raise ValueError(f"not a size: {text!r}")
+    return value
+
+
+def size_setting(value, name: str) -> int | None:
+    if value is None:
+        return None
+    try:
+        if isinstance(value, str):
+            return parse_size(value)
+        if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+            return value
+    except ValueError:
+        pass
+    raise TypeError(f"'{name}' must be a byte count or a size like \"10M\"")
 
 
 def as_list(value, name: str) -> list:

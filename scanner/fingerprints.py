@@ -23,12 +23,18 @@ KEY_FILE = ".hushgate.key"
 
 def value_fingerprint(key: bytes, rule_id: str, secret: str) -> str:
     """Same secret, same rule: same fingerprint, wherever and whenever it appears."""
-    return hmac.new(key, f"{rule_id}\0{secret}".encode(), hashlib.sha256).hexdigest()[:40]
+    return hmac.new(key, identity(rule_id, secret), hashlib.sha256).hexdigest()[:40]
 
 
 def location_fingerprint(key: bytes, rule_id: str, secret: str, path: str) -> str:
     """One occurrence: the secret in one file (not one line, so edits around it do not matter)."""
-    return hmac.new(key, f"{rule_id}\0{path}\0{secret}".encode(), hashlib.sha256).hexdigest()[:40]
+    return hmac.new(key, identity(rule_id, path, secret), hashlib.sha256).hexdigest()[:40]
+
+
+def identity(*parts: str) -> bytes:
+    """The hashed bytes. surrogatepass: a file name with undecodable bytes (a file-name rule's
+    secret, any finding's path) holds lone surrogates, which plain UTF-8 refuses."""
+    return "\0".join(parts).encode("utf-8", "surrogatepass")
 
 
 def key_id(key: bytes) -> str:

@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import os
+import stat
 import time
 from dataclasses import dataclass, field
 
-from .engine.detector import Detector, RuleTimeout, at_least
+from .engine.detector import Detector, Limits, RuleTimeout, at_least
 from .findings import Finding
-from .sources.files import OVERLAP, FileEntry, Skipped, is_binary, read_windows, walk
+from .sources.encoding import utf8_reader
+from .sources.files import OVERLAP, SNIFF, FileEntry, Skipped, is_binary, read_windows, walk
 
 
 @dataclass
@@ -34,16 +36,30 @@ class ScanResult:
         }
 
 
+class ScanInterrupted(KeyboardInterrupt):
+    """Ctrl-C during a scan, with what was scanned until then (for a partial summary)."""
+
+    def __init__(self, result: ScanResult):
+        super().__init__()
+        self.result = result
+
+
 class Scanner:
     def __init__(self, ruleset, engine: str = "auto", min_confidence: str = "low",
-                 fingerprint_key: bytes = b""):
+                 fingerprint_key: bytes = b"", limits: Limits | None = None):
         self.ruleset = ruleset
-        self.detector = Detector(ruleset, engine=engine)
+        self.detector = Detector(ruleset, engine=engine, limits=limits or Limits())
         self.min_confidence = min_confidence
         self.fingerprint_key = fingerprint_key
 
     def scan_bytes(self, data: bytes, path: str, base_offset: int = 0, base_line: int = 1) -> list[Finding]:
-        return self.finish(self.detector.scan(data, path, base_offset, base_line))
+        """Findings in `data`. A rule that runs out of time raises RuleTimeout once the others
+        have run, carrying their findings: callers keep them and record the timeout."""
+        try:
+            return self.finish(self.detector.scan(data, path, base_offset, base_line))
+        except RuleTimeout as exc:
+            exc.findings = self.finish(exc.findings)
+            raise
 
     def finish(self, findings: list[Finding]) -> list[Finding]:
         from .fingerprints import value_fingerprint
@@ -55,15 +71,22 @@ class Scanner:
 
     def scan_stream(self, handle, display: str) -> list[Finding]:
         """All findings of one file-like object, window by window, with bounded memory."""
-        findings, seen = [], set()
+        findings, seen, timed_out = [], set(), []
         for data, offset, line, last in read_windows(handle):
-            for finding in self.scan_bytes(data, display, offset, line):
+            try:
+                found = self.scan_bytes(data, display, offset, line)
+            except RuleTimeout as exc:  # the other windows still get every rule
+                found = exc.findings
+                timed_out += exc.rule_ids
+            for finding in found:
                 # Matches starting in the overlap are found whole by the next window.
                 if not last and finding.offset >= offset + len(data) - OVERLAP:
                     continue
                 if (finding.rule_id, finding.offset) not in seen:
                     seen.add((finding.rule_id, finding.offset))
                     findings.append(finding)
+        if timed_out:
+            raise RuleTimeout(timed_out, findings)
         return findings
 
     def scan_name(self, display: str) -> list[Finding]:
@@ -74,16 +97,20 @@ class Scanner:
         """(findings, bytes read, skip reason or None, error or None) for one file."""
         named = self.scan_name(entry.display)
         try:
-            with open(entry.real, "rb") as handle:
-                if is_binary(handle.read(8192)):
+            handle = open_regular_file(entry.real)
+            if handle is None:  # replaced by a FIFO or device since the walk: never read one
+                return named, 0, "special-file", None
+            with handle:
+                head = handle.read(SNIFF)
+                if is_binary(head):
                     return named, 0, "binary", None
                 handle.seek(0)
-                findings = self.scan_stream(handle, entry.display)
+                findings = self.scan_stream(utf8_reader(handle, head), entry.display)
                 size = handle.tell()
         except OSError as exc:
             return named, 0, "unreadable", exc.strerror or str(exc)
         except RuleTimeout as exc:
-            return named, 0, None, str(exc)
+            return exc.findings + named, entry.size, None, str(exc)
         return findings + named, size, None, None
 
     def scan_paths(self, roots: list[str], exclude: tuple = (), max_file_size: int | None = None,
@@ -91,24 +118,32 @@ class Scanner:
         started = time.perf_counter()
         result = ScanResult()
         entries = []
-        for item in walk(roots, exclude, max_file_size):
-            if isinstance(item, Skipped):
-                result.skip(item.reason)
-                if item.reason == "unreadable":
-                    result.error(item.display, item.detail)
-                if item.content_unread:
-                    result.findings.extend(self.scan_name(item.display))
-            else:
-                entries.append(item)
-        for entry, (findings, size, skipped, error) in self.map_files(entries, jobs):
-            if skipped:
-                result.skip(skipped)
-            else:
-                result.files += 1
-                result.bytes += size
-            if error:
-                result.error(entry.display, error)
-            result.findings.extend(findings)
+        scanned = None
+        try:
+            for item in walk(roots, exclude, max_file_size):
+                if isinstance(item, Skipped):
+                    result.skip(item.reason)
+                    if item.reason == "unreadable":
+                        result.error(item.display, item.detail)
+                    if item.content_unread:
+                        result.findings.extend(self.scan_name(item.display))
+                else:
+                    entries.append(item)
+            scanned = self.map_files(entries, jobs)
+            for entry, (findings, size, skipped, error) in scanned:
+                if skipped:
+                    result.skip(skipped)
+                else:
+                    result.files += 1
+                    result.bytes += size
+                if error:
+                    result.error(entry.display, error)
+                result.findings.extend(findings)
+        except KeyboardInterrupt:
+            raise ScanInterrupted(result) from None
+        finally:
+            if scanned is not None:
+                scanned.close()  # stops the worker processes now, not when garbage collected
         result.findings.sort(key=Finding.sort_key)
         result.seconds = time.perf_counter() - started
         return result
@@ -121,3 +156,14 @@ class Scanner:
 
     def scan_files(self, entries: list[FileEntry]) -> list:
         return [self.scan_file(entry) for entry in entries]
+
+
+def open_regular_file(path: str):
+    """A binary file object for `path`, or None when it is not a regular file. The walk already
+    skipped FIFOs and devices, but one swapped in since would block a plain open() forever."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
+    descriptor = os.open(path, flags)
+    if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+        os.close(descriptor)
+        return None
+    return os.fdopen(descriptor, "rb")

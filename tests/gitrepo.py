@@ -33,7 +33,8 @@ class GitRepo:
     def run(self, *args, input: str | bytes | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
         GitRepo.clock += 60
         date = f"{GitRepo.clock} +0000"
-        return subprocess.run(["git", *map(str, args)], cwd=self.path, input=input, capture_output=True,
+        stdin = subprocess.DEVNULL if input is None else None
+        return subprocess.run(["git", *map(str, args)], cwd=self.path, input=input, stdin=stdin, capture_output=True,
                               env={**os.environ, "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date, **(env or {})},
                               text=not isinstance(input, bytes))
 

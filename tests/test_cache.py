@@ -35,21 +35,32 @@ def sound(path, magic: bytes) -> bool:
     return read_entry(path, magic) is not None
 
 
+def damaged(blob: bytes, damage: str) -> bytes:
+    return {"truncate": blob[: len(blob) // 2],
+            "flip": blob[:-100] + bytes(b ^ 0xFF for b in blob[-100:]),
+            "garbage": os.urandom(len(blob)),
+            "empty": b""}[damage]
+
+
 @pytest.mark.parametrize("damage", ["truncate", "flip", "garbage", "empty"])
-def test_damaged_caches_are_rebuilt_with_the_same_findings(cache, damage):
+def test_a_damaged_entry_reads_as_missing(cache, damage):
+    target = cache / "entry.bin"
+    write_entry(target, b"MAGIC\n", os.urandom(5000), note="x")
+    assert read_entry(target, b"MAGIC\n") is not None
+    target.write_bytes(damaged(target.read_bytes(), damage))
+    assert read_entry(target, b"MAGIC\n") is None
+
+
+def test_damaged_caches_are_rebuilt_with_the_same_findings(cache):
     from scanner.engine.hscache import MAGIC as HS_MAGIC
     from scanner.rules.ruleset_cache import MAGIC as RULES_MAGIC
 
     expected = findings_of(secrets_file_text())
     assert {"aws-access-key-id", "github-pat-classic"} <= {rule for rule, *_ in expected}
-    damaged = entries(cache, "hs-*.db") + entries(cache, "rules-*.json")
-    assert len(damaged) == 2
-    for path in damaged:
-        blob = path.read_bytes()
-        path.write_bytes({"truncate": blob[: len(blob) // 2],
-                          "flip": blob[:-100] + bytes(b ^ 0xFF for b in blob[-100:]),
-                          "garbage": os.urandom(len(blob)),
-                          "empty": b""}[damage])
+    entries_written = entries(cache, "hs-*.db") + entries(cache, "rules-*.json")
+    assert len(entries_written) == 2
+    for path in entries_written:
+        path.write_bytes(damaged(path.read_bytes(), "flip"))
     assert findings_of(secrets_file_text()) == expected
     assert sound(entries(cache, "hs-*.db")[0], HS_MAGIC)
     assert sound(entries(cache, "rules-*.json")[0], RULES_MAGIC)

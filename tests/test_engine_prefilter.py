@@ -20,10 +20,11 @@ PATTERNS = [
     r"(?i)pass[a-z]{0,3}?[:=]\s{0,2}([^\s;]{3,12})(?=\s*(?:;|$))",
     r"BEGIN(x[^E]*)END",
     r"id=([0-9]{2,5})(?=\")",
+    r"(?m)^[a-z]+=([a-z0-9]{3,})[ \t]*$",
 ]
 # Only a positive lookahead needs to see bytes past a match; every other rule is confirmed
 # exactly even when its window ends right at the match (the full-context check corrects it).
-TIGHTEST_REACH = [0, 0, 0, 0, 0, 1]
+TIGHTEST_REACH = [0, 0, 0, 0, 0, 1, 0]
 
 
 def rules():
@@ -51,7 +52,8 @@ def windowed_scan(prefilter, data: bytes) -> list:
 
 pieces = st.lists(st.sampled_from([
     b"key=", b"tok: ", b"pass", b"PASSwd", b":", b"=", b" ", b"\n", b";", b"ab", b"bbb", b"c", b"abc",
-    b"q7", b"zz9", b"x", b"BEGIN", b"END", b"e", b"0", b"\t", b"id=", b"12", b'"']), max_size=60)
+    b"q7", b"zz9", b"x", b"BEGIN", b"END", b"e", b"0", b"\t", b"id=", b"12", b'"', b"\nab=", b"\n"]),
+    max_size=60)
 
 
 @settings(max_examples=250, deadline=None)
@@ -64,13 +66,14 @@ def test_windows_find_what_a_whole_scan_finds(prefilter, parts):
 def test_windows_hold_across_long_text_between_candidates(prefilter):
     filler = b"lorem ipsum dolor sit amet " * 400
     data = (filler + b"key=abc123\n" + filler + b"tok: qwe\n" + filler + b"passwd= s3cr3t ;" + b"key=abcdefghi"
-            + filler + b'id=1234" id=56 id=789"')
+            + filler + b'id=1234" id=56 id=789"\n' + filler + b"\nkey=abc123def \t\n" + filler)
     assert windowed_scan(prefilter, data) == whole_scan(data) != []
 
 
 def test_reach_is_measured_from_the_pattern():
-    assert [r.lookahead_reach for r in rules()] == [1, 0, 0, None, 0, 1]
-    assert [r.max_width for r in rules()] == [12, 11, None, 22, None, 8]
+    assert [r.lookahead_reach for r in rules()] == [1, 0, 0, None, 0, 1, 0]
+    assert [r.max_width for r in rules()] == [12, 11, None, 22, None, 8, None]
+    assert [r.single_line for r in rules()] == [True, True, True, False, False, True, True]
 
 
 def test_default_rules_give_the_same_findings_on_both_engines(default_rules):

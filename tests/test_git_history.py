@@ -173,3 +173,15 @@ def test_a_missing_object_is_named(git_repo, cli, kind):
     done = cli("history", cwd=repo.path)
     assert done.returncode == 2 and done.stderr.count("\n") == 1
     assert victim in done.stderr
+
+
+def test_detached_head_and_an_unborn_branch(git_repo, cli):
+    repo = git_repo()
+    on_main = repo.commit("main", **{"a.txt": f"key={AWS_KEY_ID}\n"})
+    repo.git("checkout", "-q", "--detach")
+    detached = repo.commit("detached", **{"d.txt": TOKEN_LINE})
+    found = {f["path"]: (f["commit"], f["in_head"]) for f in history(cli, repo)["findings"]}
+    assert found == {"a.txt": (on_main, True), "d.txt": (detached, True)}
+    repo.git("checkout", "-q", "--orphan", "unborn")  # HEAD names a branch without commits
+    found = {f["path"]: (f["commit"], f["in_head"]) for f in history(cli, repo)["findings"]}
+    assert found == {"a.txt": (on_main, False)}

@@ -183,3 +183,9 @@ def test_no_work_tree_is_a_one_line_error(tmp_path, git_repo, cli, setup):
     assert done.returncode == 2
     assert len(done.stderr.strip().splitlines()) == 1
     assert ("not a git repository" if setup == "not-a-repo" else "bare repository") in done.stderr
+
+
+def test_a_fresh_repository_with_nothing_staged_is_clean(git_repo, cli):
+    repo = git_repo()
+    done = cli("staged", "-v", cwd=repo.path)
+    assert done.returncode == 0 and "No secrets found" in done.stdout

@@ -39,27 +39,69 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if not getattr(args, "run", None):
-        parser.print_help(sys.stderr)
-        return 2
     try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        if not getattr(args, "run", None):
+            parser.print_help(sys.stderr)
+            return 2
         return args.run(args)
     except HushgateError as exc:
-        print(f"hushgate: error: {exc}", file=sys.stderr)
+        say(f"error: {exc}")
         return exc.exit_code
-    except KeyboardInterrupt:
-        print("hushgate: interrupted", file=sys.stderr)
+    except KeyboardInterrupt as exc:
+        partial = getattr(exc, "result", None)
+        say("interrupted" + (f": {partial_summary(partial)}" if partial else ""))
         return 130
     except BrokenPipeError:
+        quiet_stdout()
         return 2
     except Exception as exc:  # one line, never a traceback, unless asked for
         if os.environ.get("HUSHGATE_DEBUG"):
             raise
-        print(f"hushgate: internal error: {type(exc).__name__}: {exc} (set HUSHGATE_DEBUG=1 for details)",
-              file=sys.stderr)
+        say(f"internal error: {describe(exc)} (set HUSHGATE_DEBUG=1 for details)")
         return 2
+
+
+def say(message: str) -> None:
+    from ..report.text import escape_control
+
+    print(f"hushgate: {escape_control(message)}", file=sys.stderr)
+
+
+def partial_summary(result) -> str:
+    from ..report.text import human_size
+
+    found = len(result.findings)
+    return (f"{found} secret{'s' if found != 1 else ''} found so far in {result.files} files "
+            f"({human_size(result.bytes)}) before the interrupt; the scan is incomplete")
+
+
+def describe(exc: BaseException) -> str:
+    """What went wrong and where, without the exception's message: a message may quote the data
+    being scanned (a KeyError of a secret, a ValueError echoing a line), and this is printed in
+    CI logs. An OSError's own words and file name are safe and say what to fix."""
+    if isinstance(exc, OSError):
+        return f"{exc.strerror or type(exc).__name__}" + (f": {exc.filename}" if exc.filename else "")
+    if isinstance(exc, MemoryError):
+        return "out of memory"
+    import traceback
+    from pathlib import Path
+
+    package = Path(__file__).resolve().parents[1]
+    ours = [frame for frame in traceback.extract_tb(exc.__traceback__)
+            if Path(frame.filename).resolve().is_relative_to(package)]
+    where = f" in {Path(ours[-1].filename).resolve().relative_to(package.parent)}:{ours[-1].lineno}" if ours else ""
+    return f"{type(exc).__name__}{where}"
+
+
+def quiet_stdout() -> None:
+    """The reader went away: point stdout at /dev/null so the flush at exit cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -37,6 +37,13 @@ def add_engine_options(parser: argparse.ArgumentParser) -> None:
                        help="report findings at or above this confidence (default: low)")
     group.add_argument("-j", "--jobs", type=positive_int, default=None,
                        help="worker processes (default: all cores)")
+    group.add_argument("--regex-timeout", type=seconds, default=None, metavar="SECONDS",
+                       help="time one rule may spend on one chunk; a rule that runs out is skipped there "
+                       "and named in the errors (default: $HUSHGATE_REGEX_TIMEOUT or 2)")
+    group.add_argument("--max-decode-depth", type=whole_number, default=None, metavar="N",
+                       help="layers of base64/hex/percent encoding to decode, 0 for none (default: 2)")
+    group.add_argument("--max-decoded-size", type=size, default=None, metavar="SIZE",
+                       help="decoded bytes per chunk over all layers (default: 1M)")
 
 
 def add_output_options(parser: argparse.ArgumentParser) -> None:
@@ -71,14 +78,32 @@ def positive_int(text: str) -> int:
     return value
 
 
+def whole_number(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be 0 or more")
+    return value
+
+
+def seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"not a number of seconds above 0: {text!r}")
+    return value
+
+
 def size(text: str) -> int:
     """`10M`, `512k`, `1G` or a byte count."""
-    units = {"k": 1 << 10, "m": 1 << 20, "g": 1 << 30}
-    cleaned = text.strip().lower().removesuffix("b")
+    from ..config import parse_size
+
     try:
-        if cleaned and cleaned[-1] in units:
-            return int(float(cleaned[:-1]) * units[cleaned[-1]])
-        return int(cleaned)
+        return parse_size(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a size: {text!r} (try 10M)") from None
 
@@ -102,7 +127,18 @@ def build_scanner(args, start: Path | None = None):
         raise HushgateError(f"{config.path}: min_confidence must be one of {', '.join(CONFIDENCE_LEVELS)}")
     args.fingerprint_key = resolve_key(start or Path.cwd())
     return Scanner(ruleset, engine=args.engine, min_confidence=min_confidence,
-                   fingerprint_key=args.fingerprint_key)
+                   fingerprint_key=args.fingerprint_key, limits=limits(args))
+
+
+def limits(args):
+    """What one chunk may cost, from the command line over the defaults."""
+    from ..engine.detector import Limits
+
+    default = Limits()
+    given = {"regex_timeout": getattr(args, "regex_timeout", None),
+             "decode_depth": getattr(args, "max_decode_depth", None),
+             "decoded_bytes": getattr(args, "max_decoded_size", None)}
+    return Limits(**{name: getattr(default, name) if value is None else value for name, value in given.items()})
 
 
 def load_triage(args, start: Path) -> None:

@@ -41,6 +41,20 @@ def scan_files(args):
 
     result = scanner.scan_paths(paths, exclude, max_file_size, jobs(args)) if paths else ScanResult()
     if "-" in args.paths:
-        result.findings.extend(scanner.scan_stream(sys.stdin.buffer, "<stdin>"))
-        result.files += 1
+        scan_stdin(scanner, result)
     return result
+
+
+def scan_stdin(scanner, result) -> None:
+    from ..engine.detector import RuleTimeout
+    from ..pipeline import ScanInterrupted
+    from ..sources.encoding import utf8_stream
+
+    try:
+        result.findings.extend(scanner.scan_stream(utf8_stream(sys.stdin.buffer), "<stdin>"))
+    except RuleTimeout as exc:
+        result.findings.extend(exc.findings)
+        result.error("<stdin>", str(exc))
+    except KeyboardInterrupt:
+        raise ScanInterrupted(result) from None
+    result.files += 1

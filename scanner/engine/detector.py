@@ -7,6 +7,7 @@ findings point at the encoded bytes), then overlaps and inline allow markers are
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 
 from ..findings import Finding, confidence_rank
 from . import filters
@@ -15,16 +16,48 @@ from .decoders import encoded_runs
 from .entropy import fits_charset, shannon_entropy
 from .prefilter import matches_in
 
-REGEX_TIMEOUT = float(os.environ.get("HUSHGATE_REGEX_TIMEOUT", "2.0"))
+
+def seconds_from_env(name: str, default: float) -> float:
+    text = os.environ.get(name, "")
+    try:
+        value = float(text) if text else default
+    except ValueError:
+        value = -1.0
+    if not value > 0:
+        from ..errors import HushgateError
+
+        raise HushgateError(f"{name}={text!r}: expected a number of seconds above 0")
+    return value
+
+
+REGEX_TIMEOUT = seconds_from_env("HUSHGATE_REGEX_TIMEOUT", 2.0)
 MAX_LINE_CONTEXT = 2048
 MAX_DECODE_DEPTH = 2
 MAX_DECODED_BYTES = 1 << 20  # per chunk, over every layer
 
 
+@dataclass(frozen=True)
+class Limits:
+    """What one chunk may cost: seconds per rule's confirmation regex, layers of encoding
+    decoded (0: none), and bytes decoded over all layers."""
+    regex_timeout: float = REGEX_TIMEOUT
+    decode_depth: int = MAX_DECODE_DEPTH
+    decoded_bytes: int = MAX_DECODED_BYTES
+
+
 class RuleTimeout(Exception):
-    def __init__(self, rule_id: str):
-        super().__init__(f"rule '{rule_id}' timed out")
-        self.rule_id = rule_id
+    """Rules whose confirmation regex ran out of time on a chunk. Raised once every other rule
+    has run: `findings` holds everything found, so a caller keeps them and records the timeout."""
+
+    def __init__(self, rule_ids, findings=()):
+        self.rule_ids = sorted(set(rule_ids))
+        self.findings = list(findings)
+        names = ", ".join(f"'{rule_id}'" for rule_id in self.rule_ids)
+        super().__init__(f"rule{'s' if len(self.rule_ids) > 1 else ''} {names} ran out of time (--regex-timeout) "
+                         f"and {'were' if len(self.rule_ids) > 1 else 'was'} skipped on part of this file")
+
+    def __reduce__(self):
+        return RuleTimeout, (self.rule_ids, self.findings)
 
 
 def make_prefilter(rules: list, engine: str = "auto"):
@@ -46,7 +79,8 @@ def make_prefilter(rules: list, engine: str = "auto"):
 
 
 class Detector:
-    def __init__(self, ruleset, engine: str = "auto"):
+    def __init__(self, ruleset, engine: str = "auto", limits: Limits = Limits()):
+        self.limits = limits
         self.content_rules = [rule for rule in ruleset if not rule.is_path_only]
         self.path_rules = [rule for rule in ruleset if rule.is_path_only]
         self.allowlists = list(getattr(ruleset, "allowlists", ()))
@@ -56,23 +90,27 @@ class Detector:
         """Findings in `data`; offsets and lines are shifted by the chunk's position in its file."""
         if any(allowlist.allows_whole_file(path) for allowlist in self.allowlists):
             return []
-        spans = self.scan_layer(data, path, depth=0, budget=[MAX_DECODED_BYTES])
+        timeouts: list[str] = []
+        spans = self.scan_layer(data, path, depth=0, budget=[self.limits.decoded_bytes], timeouts=timeouts)
         findings = [f for f, _ in drop_generic_overlaps(spans) if not is_allowed_by_marker(data, f.offset)]
         for finding in findings:
             finding.line += base_line - 1
             finding.offset += base_offset
+        if timeouts:
+            raise RuleTimeout(timeouts, findings)
         return findings
 
-    def scan_layer(self, data: bytes, path: str, depth: int, budget: list) -> list[tuple[Finding, int]]:
+    def scan_layer(self, data: bytes, path: str, depth: int, budget: list,
+                   timeouts: list) -> list[tuple[Finding, int]]:
         """(finding, end offset) pairs of `data` and of the text its encoded runs decode to."""
-        spans = self.match(data, path)
-        if depth >= MAX_DECODE_DEPTH:
+        spans = self.match(data, path, timeouts)
+        if depth >= self.limits.decode_depth:
             return spans
         for run in encoded_runs(data):
             budget[0] -= len(run.text)
             if budget[0] < 0:
                 break
-            for inner, inner_end in self.scan_layer(run.text, path, depth + 1, budget):
+            for inner, inner_end in self.scan_layer(run.text, path, depth + 1, budget, timeouts):
                 start, end = run.origin(inner.offset), run.origin(inner_end)
                 line, column, end_column = locate(data, start, max(end, start + 1))
                 layers = run.kind + ("/" + inner.decoded_from if inner.decoded_from else "")
@@ -80,7 +118,7 @@ class Detector:
                                             offset=start, decoded_from=layers), end))
         return spans
 
-    def match(self, data: bytes, path: str) -> list[tuple[Finding, int]]:
+    def match(self, data: bytes, path: str, timeouts: list) -> list[tuple[Finding, int]]:
         skip_generic = filters.skips_generic_rules(path)
         spans = []
         for index, windows in sorted(self.prefilter.candidates(data).items()):
@@ -91,7 +129,10 @@ class Detector:
                 continue
             if any(a.applies_to(rule.id) and a.allows_whole_file(path) for a in self.allowlists):
                 continue
-            spans.extend(self.confirm(rule, data, windows, path))
+            try:
+                spans.extend(self.confirm(rule, data, windows, path))
+            except TimeoutError:  # skip this rule on this chunk; the others still run
+                timeouts.append(rule.id)
         return spans
 
     def scan_path_name(self, path: str) -> list[Finding]:
@@ -105,14 +146,12 @@ class Detector:
         ]
 
     def confirm(self, rule, data: bytes, windows: list, path: str) -> list[tuple[Finding, int]]:
+        """Raises TimeoutError when the rule's regex runs out of time."""
         found = []
-        try:
-            for match in matches_in(rule.matcher, data, windows, REGEX_TIMEOUT):
-                finding = self.make_finding(rule, data, match, path)
-                if finding is not None:
-                    found.append((finding, match.end(rule.secret_group)))
-        except TimeoutError:
-            raise RuleTimeout(rule.id) from None
+        for match in matches_in(rule.matcher, data, windows, self.limits.regex_timeout):
+            finding = self.make_finding(rule, data, match, path)
+            if finding is not None:
+                found.append((finding, match.end(rule.secret_group)))
         return found
 
     def make_finding(self, rule, data: bytes, match, path: str) -> Finding | None:
@@ -124,7 +163,7 @@ class Detector:
         entropy = shannon_entropy(secret)
         if entropy < rule.entropy or not fits_charset(secret, rule.charset):
             return None
-        if any(allow.search(secret) for allow in rule.allow_matchers):
+        if any(allow.search(secret, timeout=self.limits.regex_timeout) for allow in rule.allow_matchers):
             return None
         start, end = match.span(group)
         line_start = data.rfind(b"\n", 0, start) + 1
@@ -139,7 +178,8 @@ class Detector:
         if self.allowlisted(rule.id, secret, match.group().decode("utf-8", "replace"), line_text, path):
             return None
         line, column, end_column = locate(data, start, end)
-        confidence = "low" if filters.lowers_confidence(path) else rule.confidence
+        doubtful = filters.lowers_confidence(path) or filters.is_doubtful(secret, rule.tags)
+        confidence = "low" if doubtful else rule.confidence
         return Finding(
             rule_id=rule.id, title=rule.title, path=path, line=line, column=column, end_column=end_column,
             secret=secret, entropy=entropy, severity=rule.severity, confidence=confidence,

@@ -4,9 +4,12 @@ Three kinds, applied in this order by `is_rejected` and `file_policy`:
 - `ALWAYS` (every rule): templates, masks, repeated characters, documented example keys.
 - `GENERIC` (rules tagged `generic`, which match by context rather than by a provider's format
   and so need more scepticism): placeholders, stopwords, words, code, host names, paths,
-  UUIDs named as identifiers, hashes, strings not random enough for their alphabet.
+  UUIDs named as identifiers, hashes and fingerprints.
 - `PASSWORD` (rules tagged `password`, generic or not): placeholders, stopwords, default
   passwords, code references, paths; words and low entropy are what people choose.
+- `DOUBTFUL` (generic rules): hand-typed-looking values (sequences, or less entropy than a
+  random string of their length and alphabet) are kept at low confidence, or
+  rejected by rules tagged `entropy`, which have no secret-ish name to go on.
 - file policy (by path, once per file): lock files, minified and vendored files get no generic
   rules at all; test fixtures and vendored files keep provider findings at low confidence.
 """
@@ -26,10 +29,11 @@ STOPWORDS = frozenset(
     "apikey api_key empty unset unknown disabled enabled hidden masked private public value".split()
 )
 TEMPLATE = regex.compile(
-    r"\$\{[^}]*\}|\{\{.*?\}\}|%\([^)]*\)[sdr]|\$\(.*?\)|^\$[A-Za-z_]\w*$|<%.*?%>|@[A-Za-z_]+@|^%[A-Za-z_]\w*%$")
+    r"\$\{[^}]*\}|\{\{.*?\}\}|%\([^)]*\)[sdr]|%\d*\.\d*f|%-?\d*[sd](?![0-9A-Fa-f])|\$\(.*?\)|^\$[A-Za-z_]\w*$|<%.*?%>|@[A-Za-z_]+@|^%[A-Za-z_]\w*%$")
 MASK = regex.compile(r"(?i)x{4,}|\*{3,}|\.{3,}|#{4,}|•{3,}|<[a-z _\-]{3,}>")
 DOCUMENTED_EXAMPLE = regex.compile(r"EXAMPLE")
-SEQUENCES = ("abcdefghijklmnopqrstuvwxyz", "0123456789", "qwertyuiop", "zyxwvutsrqponmlkjihgfedcba")
+KEYBOARD_PAIRS = frozenset(row[i:i + 2] for row in ("qwertyuiop", "asdfghjkl", "zxcvbnm", "1234567890")
+                           for i in range(len(row) - 1))
 CODE_LIKE = regex.compile(r"^[A-Za-z_][\w]*(?:\.[A-Za-z_]\w*)*(?:\(\)?|\[)?$")
 # The letter pairs most frequent in English words (and so in identifiers).
 COMMON_BIGRAMS = frozenset(
@@ -42,9 +46,13 @@ COMMON_BIGRAMS = frozenset(
     "og ms ye ud mb ip ub oi rl gu dr hr cc tw ft wn nu af hu nn eo vo rv nf xp gn sm fl iz ok nl my gl aw "
     "sy oa".split())
 WORD_LIKE_RATIO = 0.6
-SEPARATORS = regex.compile(r"[_\-. /]")
+# Letter runs, split where camelCase starts a new word: `getAuthKey` -> get, Auth, Key.
+LETTER_RUN = regex.compile(r"[A-Z]?[a-z]{2,}|[A-Z]{3,}(?![a-z])")
 UUID = regex.compile(r"(?i)^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
-PATH_OR_URL = regex.compile(r"^(?:[a-z][a-z0-9+.\-]*://|[A-Za-z]:\\|(?:~|\.{1,2})?/[\w.\-]+(?:/[\w.\-]*)+$)")
+PATH_OR_URL = regex.compile(
+    r"^(?:[a-z][a-z0-9+.\-]*://|[A-Za-z]:\\|(?:~|\.{1,2})?/[\w.\-]+(?:/[\w.\-]*)+$)"
+    r"|\.(?:pem|key|crt|cer|der|csr|p12|pfx|jks|keystore|pub|json|ya?ml|toml|xml|txt|cfg|conf|ini|env|"
+    r"properties|py|js|ts|rb|go|java|php|sh|so|dll|html?)$")
 HASH_PREFIX = regex.compile(r"(?i)^(?:sha(?:1|224|256|384|512)[-:]|md5[-:]|h1:|blake2b?[-:]|xxh\d*[-:])")
 HASH_CONTEXT = regex.compile(
     r"(?i)(?:\b|_)(?:sha\d*|md5|hash(?:es)?|digest|checksum|integrity|etag|commit|revision|rev|"
@@ -52,9 +60,12 @@ HASH_CONTEXT = regex.compile(
 HEX_DIGEST_LENGTHS = (32, 40, 56, 64, 96, 128)
 SECRET_NAME = regex.compile(
     r"(?i)secret|token|passw|auth|credential|private|api[_\-.]?key|access[_\-.]?key|"
-    r"(?<!primary|foreign|cache|partition|sort|idempotency|row|object|lookup|map|dict)[_\-.]?key\b")
+    r"(?<!(?:primary|foreign|cache|partition|sort|idempotency|row|object|lookup|map|dict)[_\-.]?)key\b")
+NUMERIC = regex.compile(r"^\d+(?:[.\-:/ ]\d+)+$")
+HEX_BYTES = regex.compile(r"^[0-9A-Fa-f]{2}(?:[:\- ][0-9A-Fa-f]{2}){7,}$")
 HOSTNAME = regex.compile(r"^(?:[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?\.)+[a-z]{2,12}$")
 DOTTED_REFERENCE = regex.compile(r"^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+(?:\(\)?|\[)?$|^[A-Za-z_]\w*(?:\(\)?|\[)$")
+LEETSPEAK = str.maketrans("@4$5013!7", "aassoleit")
 DEFAULT_PASSWORDS = frozenset(
     "admin administrator root toor guest user test tester demo default secret letmein qwerty qwerty123 "
     "welcome welcome1 abc123 12345678 123456789 1234567890 iloveyou monkey dragon master login "
@@ -92,8 +103,19 @@ def is_stopword(secret: str) -> bool:
 
 
 def is_sequential(secret: str) -> bool:
+    """`abcdefgh`, `12345678`, `abcd1234efgh5678`: at least half the string is runs of three or
+    more consecutive characters (or keyboard rows), which random strings practically never are."""
     lowered = secret.lower()
-    return len(lowered) >= 8 and any(lowered in s or s in lowered for s in SEQUENCES)
+    if len(lowered) < 8:
+        return False
+    in_runs, run = 0, 1
+    for previous, current in zip(lowered, lowered[1:]):
+        run = run + 1 if ord(current) - ord(previous) == 1 or previous + current in KEYBOARD_PAIRS else 1
+        if run == 3:
+            in_runs += 3
+        elif run > 3:
+            in_runs += 1
+    return in_runs * 2 >= len(lowered)
 
 
 def is_code_reference(secret: str) -> bool:
@@ -102,14 +124,24 @@ def is_code_reference(secret: str) -> bool:
 
 
 def is_word_like(secret: str) -> bool:
-    """Made of words (`DefaultAuthenticationHandler`, `this_is_my_secret`, `win32api.RegOpenKey`):
-    most neighbouring letters form common English bigrams, which random strings reach in under
-    1% of cases at 16 characters and almost never beyond."""
-    letters = SEPARATORS.sub("", secret.lower())
-    if len(letters) < 6:
+    """Made of words (`DefaultAuthenticationHandler`, `this_is_my_secret`, `x86_64-linux-gnu`):
+    most of its letters and digits sit in words, runs of three or more letters whose neighbouring
+    letters are common English pairs. Random strings almost never reach that."""
+    alphanumeric = sum(1 for c in secret if c.isalnum())
+    if alphanumeric < 6:
         return False
-    common = sum(1 for i in range(len(letters) - 1) if letters[i:i + 2] in COMMON_BIGRAMS)
-    return common >= WORD_LIKE_RATIO * (len(letters) - 1)
+    in_words = sum(len(run) for run in LETTER_RUN.findall(secret) if is_word(run.lower()))
+    return in_words >= WORD_LIKE_RATIO * alphanumeric
+
+
+def is_word(run: str) -> bool:
+    common = sum(1 for i in range(len(run) - 1) if run[i:i + 2] in COMMON_BIGRAMS)
+    return common >= 0.75 * (len(run) - 1)
+
+
+def is_numeric(secret: str) -> bool:
+    """`1.3.6.1.5.5.7.3.1`, `2024-01-31`, `10.0.0.12`: OIDs, versions, dates, addresses."""
+    return bool(NUMERIC.match(secret))
 
 
 def is_uuid(secret: str) -> bool:
@@ -119,12 +151,17 @@ def is_uuid(secret: str) -> bool:
 
 def is_path_or_url(secret: str) -> bool:
     """`/etc/ssl/private/server.key`, `./secrets.json`, `https://vault.internal/v1/...`."""
-    return bool(PATH_OR_URL.match(secret))
+    return bool(PATH_OR_URL.search(secret))
 
 
 def is_tagged_hash(secret: str) -> bool:
     """`sha512-...` lockfile integrity, `h1:...` go.sum, `sha256:...` image digests."""
     return bool(HASH_PREFIX.match(secret))
+
+
+def is_fingerprint(secret: str) -> bool:
+    """`B3:8A:A0:...`: a certificate or key fingerprint, printed as separated hex bytes."""
+    return bool(HEX_BYTES.match(secret))
 
 
 def is_not_random(secret: str) -> bool:
@@ -144,9 +181,19 @@ def is_hostname(secret: str) -> bool:
 
 
 def is_default_password(secret: str) -> bool:
-    """`admin`, `root`, `letmein`, `mypassword`: defaults and the word itself, not a leak."""
+    """`admin`, `root`, `letmein`, `mypassword`, `P@ssw0rd`: defaults and the word itself."""
     lowered = secret.lower()
-    return lowered in DEFAULT_PASSWORDS or "passw" in lowered or "pwd" in lowered
+    if lowered in DEFAULT_PASSWORDS or lowered.rstrip("0123456789!") in DEFAULT_PASSWORDS:
+        return True
+    unleet = lowered.translate(LEETSPEAK)
+    return "pass" in unleet or "pwd" in unleet
+
+
+def is_single_class(secret: str) -> bool:
+    """`doesnotexist`, `Incorrect`, `HUNTER`: one word of one letter case (a leading capital
+    aside) and nothing else, what tests and docs use; chosen passwords mix in digits or symbols."""
+    body = secret[1:] if secret[:1].isupper() else secret
+    return secret.isalpha() and (body.islower() or body.isupper())
 
 
 def is_dotted_reference(secret: str) -> bool:
@@ -161,13 +208,16 @@ def is_hash_in_hash_context(secret: str, line: str) -> bool:
 
 
 ALWAYS = (is_templated, is_masked, is_repeated_character, is_documented_example)
-GENERIC = (is_placeholder, is_stopword, is_sequential, is_code_reference, is_word_like, is_hostname,
-           is_path_or_url, is_tagged_hash, is_not_random)
+GENERIC = (is_placeholder, is_stopword, is_numeric, is_code_reference, is_word_like, is_hostname,
+           is_path_or_url, is_tagged_hash, is_fingerprint)
 GENERIC_IN_CONTEXT = (is_hash_in_hash_context, is_identifier_uuid)
 # People choose passwords: words and low entropy are normal there, so only placeholders,
-# defaults and code are rejected.
-PASSWORD = (is_placeholder, is_stopword, is_default_password, is_sequential, is_dotted_reference,
-            is_path_or_url)
+# defaults, single bare words and code are rejected.
+PASSWORD = (is_placeholder, is_stopword, is_default_password, is_single_class, is_code_reference,
+            is_dotted_reference, is_path_or_url)
+# Values that look hand-typed rather than issued (`abcd1234efgh5678`): usually placeholders, but
+# people do commit such test keys to real systems, so they are reported at low confidence.
+DOUBTFUL = (is_sequential, is_not_random)
 
 
 def is_rejected(secret: str, line: str, tags: tuple = ()) -> bool:
@@ -178,6 +228,9 @@ def is_rejected(secret: str, line: str, tags: tuple = ()) -> bool:
     if "password" in tags:
         return any(check(secret) for check in PASSWORD)
     if "generic" in tags:
+        # With no secret-ish name around it, a doubtful value is not worth a finding at all.
+        if "entropy" in tags and any(check(secret) for check in DOUBTFUL):
+            return True
         return any(check(secret) for check in GENERIC) or any(
             check(secret, line) for check in GENERIC_IN_CONTEXT)
     return False
@@ -195,6 +248,11 @@ LOCK_FILE = regex.compile(
     r"packages\.lock\.json|gradle\.lockfile|mix\.lock|pubspec\.lock|Podfile\.lock)$")
 # A .js/.css line this long is build output, not something a person typed a key into.
 MINIFIED_LINE = 1000
+
+
+def is_doubtful(secret: str, tags: tuple = ()) -> bool:
+    """A context match kept at low confidence: `--min-confidence medium` hides it."""
+    return "generic" in tags and any(check(secret) for check in DOUBTFUL)
 
 
 def is_test_path(path: str) -> bool:

@@ -2,19 +2,26 @@
 
 Compiling a few hundred rules costs seconds; loading a serialized database costs tens of
 milliseconds, so the hook path never compiles once the cache is primed
-(`hushgate rules compile`). Entries are keyed by the rules' patterns and the Hyperscan version.
+(`hushgate rules compile`). Entries are keyed by the rules' patterns, the Hyperscan version and
+the code that builds them.
 """
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 
-from ..cache import cache_dir, read_entry, write_entry
+from ..cache import cache_dir, code_digest, read_entry, write_entry
+from .prefilter import is_windowed
+from .relax import relaxed
 
-MAGIC = b"HUSHGATE-HS2\n"
+MAGIC = b"HUSHGATE-HS3\n"
 
 
 def cache_key(rules: list, hyperscan_version: str) -> str:
     digest = hashlib.sha256(MAGIC + hyperscan_version.encode())
+    here = Path(__file__).parent
+    digest.update(code_digest(here / "hscache.py", here / "prefilter.py", here / "relax.py",
+                              here.parent / "rules" / "width.py"))
     for rule in rules:
         digest.update(b"\0" + rule.regex.encode("utf-8"))
     return digest.hexdigest()[:32]
@@ -35,10 +42,10 @@ def load_or_build(rules: list):
 
 
 def compile_database(rules: list, hyperscan):
-    """Rules of bounded width report every match end (the prefilter confirms windows around
-    them); unbounded ones report once (confirmation runs from there to the end)."""
-    patterns = [rule.regex.encode("utf-8") for rule in rules]
-    flags = [hyperscan.HS_FLAG_PREFILTER | (0 if rule.max_width else hyperscan.HS_FLAG_SINGLEMATCH)
+    """Rules of bounded width or single-line matches report every match end (the prefilter
+    confirms windows around them); others report once (confirmation reads the whole chunk)."""
+    patterns = [relaxed(rule.regex).encode("utf-8") for rule in rules]
+    flags = [hyperscan.HS_FLAG_PREFILTER | (0 if is_windowed(rule) else hyperscan.HS_FLAG_SINGLEMATCH)
              for rule in rules]
     try:
         return compiled(hyperscan, patterns, flags, list(range(len(patterns)))), []

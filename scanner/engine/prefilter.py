@@ -13,6 +13,8 @@ WHOLE = [(0, None, None)]
 # short by the window's end lets through only matches the full-context check then rejects,
 # unless it needs to see specific bytes further than this.
 UNBOUNDED_REACH = 512
+# How far back to look for the start of a hit's line (a minified file may have none).
+LINE_LOOKBACK = 64 << 10
 
 
 class KeywordPrefilter:
@@ -42,32 +44,42 @@ class KeywordPrefilter:
         return hits
 
 
+def is_windowed(rule) -> bool:
+    """Whether a rule's prefilter hits bound where its matches start: by its width, or by the
+    line a hit ends on when no match can span lines."""
+    return rule.max_width is not None or rule.single_line
+
+
 class HyperscanPrefilter:
     """One Hyperscan database over every rule, in prefilter mode.
 
-    A rule whose matches span at most W bytes reports every end offset, and a true match
-    ending at e starts within [e - W, e], so only those windows are confirmed: the `regex`
-    engine then reads a few hundred bytes around candidates instead of the whole chunk. A rule
-    of unbounded width reports once and is confirmed over the whole chunk.
+    A windowed rule reports every end offset, and a true match ending at e starts within
+    [e - width, e] (and on e's line, for a single-line rule), so only those windows are
+    confirmed: the `regex` engine reads a few hundred bytes around candidates instead of the
+    whole chunk. Any other rule reports once and is confirmed over the whole chunk.
     """
 
     def __init__(self, database, rules: list, unsupported: list[int]):
         self.database = database
         self.always = unsupported
-        self.widths = [rule.max_width for rule in rules]
+        self.widths = [rule.max_width if is_windowed(rule) else False for rule in rules]
+        self.single_line = [rule.single_line for rule in rules]
         self.reaches = [UNBOUNDED_REACH if rule.lookahead_reach is None else rule.lookahead_reach
                         for rule in rules]
 
     def candidates(self, data: bytes) -> dict[int, list]:
         windows = dict.fromkeys(self.always, WHOLE)
-        widths, reaches = self.widths, self.reaches
+        widths, single_line, reaches = self.widths, self.single_line, self.reaches
 
         def on_match(rule_index, _start, end, _flags, _context):
             width = widths[rule_index]
-            if width is None:
+            if width is False:
                 windows[rule_index] = WHOLE
                 return
-            first = end - width if end > width else 0
+            first = end - width if width is not None and end > width else 0
+            if single_line[rule_index]:
+                newline = data.rfind(b"\n", max(first, end - LINE_LOOKBACK), end)
+                first = newline + 1 if newline >= 0 else first
             spans = windows.get(rule_index)
             if spans is None:
                 windows[rule_index] = [[first, end, end + reaches[rule_index]]]

@@ -25,11 +25,32 @@ def wants_color(stream) -> bool:
 
 def write_report(result, fmt: str, path: str | None, show_secrets: bool = False) -> None:
     if path is None or path == "-":
-        text = render(result, fmt, show_secrets, color=wants_color(sys.stdout))
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        write_stdout(render(result, fmt, show_secrets, color=wants_color(sys.stdout)))
         return
     write_atomically(Path(path), render(result, fmt, show_secrets))
+
+
+def write_stdout(text: str) -> None:
+    """As a report file is written: UTF-8, and a file name's undecodable bytes (lone surrogates)
+    as `\\udcXX` escapes, whatever the locale, so the JSON on stdout is valid UTF-8 and the same
+    as in a file. A full disk is a one-line error; a closed pipe is the CLI's to handle."""
+    stream = getattr(sys.stdout, "buffer", None)
+    try:
+        if stream is None:  # replaced by a text-only stream (an embedding program, a test)
+            sys.stdout.write(text)
+            sys.stdout.flush()
+            return
+        sys.stdout.flush()
+        stream.write(text.encode("utf-8", "backslashreplace"))
+        stream.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        try:  # what is left in the buffer would fail again, noisily, at exit
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
+        raise HushgateError(f"cannot write the report to standard output: {exc.strerror or exc}") from None
 
 
 def write_atomically(path: Path, text: str) -> None:

@@ -10,6 +10,7 @@ import regex
 from ..errors import HushgateError
 from ..findings import CONFIDENCE_LEVELS, SEVERITY_LEVELS
 from .model import CHARSETS, Rule, RuleSet
+from .redos import Catastrophic, check_pattern
 from .ruleset_cache import cached_ruleset, store_ruleset
 
 REQUIRED = ("id", "title")
@@ -140,6 +141,8 @@ def build_rule(path: Path, table: dict, index: int, warnings: list, require_exam
     )
     if validate:
         check_compiles(rule, fail)
+        check_backtracking(rule, fail, lambda field, problem: warnings.append(
+            f"{path}: rule '{rule_id}': field '{field}': {problem}"))
     return rule
 
 
@@ -163,3 +166,16 @@ def check_compiles(rule: Rule, fail) -> None:
         rule.allow_matchers
     except regex.error as exc:
         fail("allow", f"a pattern does not compile: {exc}")
+
+
+def check_backtracking(rule: Rule, fail, warn) -> None:
+    """Reject nested quantifiers, warn on ambiguous alternations (scanner/rules/redos.py)."""
+    for field_name, patterns in (("regex", [rule.regex]), ("path", [rule.path]), ("allow", rule.allow)):
+        for pattern in patterns:
+            if pattern is None:
+                continue
+            try:
+                for problem in check_pattern(pattern):
+                    warn(field_name, problem)
+            except Catastrophic as exc:
+                fail(field_name, str(exc))

@@ -6,7 +6,7 @@ from functools import cached_property
 
 import regex
 
-from .width import lookahead_reach, max_match_width
+from .width import is_single_line, lookahead_reach, max_match_width
 
 CHARSETS = ("any", "hex", "base64", "base64url", "alnum")
 
@@ -66,6 +66,10 @@ class Rule:
     @cached_property
     def lookahead_reach(self) -> int | None:
         return lookahead_reach(self.regex)
+
+    @cached_property
+    def single_line(self) -> bool:
+        return is_single_line(self.regex)
 
 
 @dataclass

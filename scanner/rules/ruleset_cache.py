@@ -9,21 +9,23 @@ import dataclasses
 import hashlib
 import json
 import sys
+from pathlib import Path
 
 from .. import __version__
-from ..cache import cache_dir, read_entry, write_entry
+from ..cache import cache_dir, code_digest, read_entry, write_entry
 from .model import Rule, RuleSet
 
 MAGIC = b"HUSHGATE-RULES2\n"
 INIT_FIELDS = [f.name for f in dataclasses.fields(Rule) if f.init]
 # Derived from the regex by parsing it, which costs more than loading the whole cache.
-MEASURES = ("max_width", "lookahead_reach")
+MEASURES = ("max_width", "lookahead_reach", "single_line")
 
 
 def entry_path(packs: list[tuple[str, bytes, bool]]):
     import regex
 
     digest = hashlib.sha256(MAGIC + f"{__version__}\0{regex.__version__}\0{sys.version}".encode())
+    digest.update(code_digest(*sorted(Path(__file__).parent.glob("*.py"))))
     for name, raw, builtin in packs:
         digest.update(f"\0{name}\0{int(builtin)}\0{len(raw)}\0".encode() + raw)
     return cache_dir() / f"rules-{digest.hexdigest()[:32]}.json"

@@ -52,7 +52,7 @@ def walk_history(scanner, repo_dir: str, revisions, flagged: set, every: bool = 
     lister = ["rev-list", "--reverse", "--date-order", *revisions.args]
     differ = ["diff-tree", "--stdin", "-m", "-r", "--root", "--always", "--raw", "-z", "--no-renames",
               "--no-abbrev", FORMAT]
-    with revisions_on_stdin(getattr(revisions, "stdin", ())) as (extra, listed), \
+    with revisions_on_stdin(revisions.stdin) as (extra, listed), \
             git_stream([*lister, *extra, "--"], cwd=repo_dir, stdin=listed) as commits, \
             git_stream(differ, cwd=repo_dir, stdin=commits.stdout) as diffs:
         commits.stdout.close()

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
+from ..engine.detector import RuleTimeout
 from .git import display_path
 
 HUNK = re.compile(rb"^(@@+) (.*?) @@+")
@@ -172,7 +173,12 @@ def findings_in_added_lines(scanner, change: FileChange) -> list:
     """The scanner's findings on the lines a change adds, placed on the new file's lines."""
     if not change.added:
         return []
-    findings = scanner.scan_bytes(change.added_text(), change.path)
+    try:
+        findings = scanner.scan_bytes(change.added_text(), change.path)
+    except RuleTimeout as exc:  # the other rules' findings travel with it: place them too
+        for finding in exc.findings:
+            finding.line = change.new_line_number(finding.line)
+        raise
     for finding in findings:
         finding.line = change.new_line_number(finding.line)
     return findings

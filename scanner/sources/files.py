@@ -30,7 +30,8 @@ class FileEntry:
 @dataclass(frozen=True)
 class Skipped:
     display: str
-    reason: str  # binary, too-large, symlink-outside-root, special-file, excluded, unreadable
+    reason: str  # binary, too-large, symlink-outside-root, symlink-to-folder, broken-symlink,
+    # special-file, excluded, fingerprint-key, unreadable
     detail: str = ""
 
     @property
@@ -64,31 +65,56 @@ def walk(roots: list[str], exclude: tuple = (), max_file_size: int | None = None
 
 
 def walk_dir(root: Path, exclude: tuple, max_file_size: int | None) -> Iterator:
+    """Top-down, in name order, with an explicit stack: a tree of any depth is walked (recursion
+    would stop at Python's limit), and a folder that cannot be listed is reported, not dropped."""
     real_root = root.resolve()
-    for folder, dirs, files in os.walk(root, onerror=None):
-        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS)
-        relative_folder = os.path.relpath(folder, root)
-        prefix = "" if relative_folder == "." else relative_folder.replace(os.sep, "/") + "/"
-        dirs[:] = [d for d in dirs if not is_excluded(prefix + d, exclude)]
-        for name in sorted(files):
-            yield from classify(Path(folder) / name, prefix + name, real_root, exclude, max_file_size)
+    stack = [(str(root), "")]
+    while stack:
+        folder, prefix = stack.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
+        except OSError as exc:
+            yield Skipped(prefix.rstrip("/") or root.name or ".", "unreadable", exc.strerror or str(exc))
+            continue
+        subfolders = []
+        for entry in entries:
+            display = prefix + entry.name
+            if entry.is_dir(follow_symlinks=False):
+                if entry.name not in SKIP_DIRS and not is_excluded(display, exclude):
+                    subfolders.append((entry.path, display + "/"))
+            else:
+                yield from classify(Path(entry.path), display, real_root, exclude, max_file_size)
+        stack.extend(reversed(subfolders))
 
 
 def classify(path: Path, display: str, real_root: Path, exclude: tuple, max_file_size: int | None) -> Iterator:
+    from ..fingerprints import KEY_FILE
+
     if is_excluded(display, exclude):
         yield Skipped(display, "excluded")
         return
+    if path.name == KEY_FILE:  # hushgate's own fingerprint key: never read, never reported
+        yield Skipped(display, "fingerprint-key")
+        return
     try:
         info = path.lstat()
-        if stat.S_ISLNK(info.st_mode):
-            target = path.resolve()
-            if not target.is_relative_to(real_root):
-                yield Skipped(display, "symlink-outside-root")
-                return
-            info = target.stat()
-    except (OSError, RuntimeError) as exc:
-        yield Skipped(display, "unreadable", getattr(exc, "strerror", None) or str(exc))
+    except OSError as exc:  # gone since the folder was listed
+        yield Skipped(display, "unreadable", exc.strerror or str(exc))
         return
+    if stat.S_ISLNK(info.st_mode):
+        try:
+            target = path.resolve(strict=True)
+            info = target.stat()
+        except (OSError, RuntimeError):  # dangling or looping: there is nothing to read
+            yield Skipped(display, "broken-symlink")
+            return
+        if not target.is_relative_to(real_root):
+            yield Skipped(display, "symlink-outside-root")
+            return
+        if stat.S_ISDIR(info.st_mode):  # its files are walked where they really are
+            yield Skipped(display, "symlink-to-folder")
+            return
     if not stat.S_ISREG(info.st_mode):
         yield Skipped(display, "special-file")
     elif path.suffix.lower() in BINARY_EXTENSIONS:

@@ -8,6 +8,7 @@ the repository's), so are `GIT_DIR`/`GIT_INDEX_FILE` set by git when it runs a h
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import tempfile
 from contextlib import contextmanager
@@ -23,11 +24,17 @@ SAFE_CONFIG = (
     "gc.auto=0",
     "maintenance.auto=false",
     "core.quotePath=false",
+    # A partial clone fetches missing objects on demand, through remote.*.uploadpack, ext::
+    # URLs, core.sshCommand or credential helpers the repository names; a scan never fetches.
+    "protocol.allow=never",
+    *(f"protocol.{name}.allow=never" for name in ("file", "ext", "ssh", "git", "http", "https")),
 )
 # For every command that can produce a diff: no external diff driver, no textconv program.
 SAFE_DIFF = ("--no-ext-diff", "--no-textconv", "--no-color", "--src-prefix=a/", "--dst-prefix=b/")
-SAFE_ENV = {"GIT_TERMINAL_PROMPT": "0", "GIT_PAGER": "cat", "PAGER": "cat", "GIT_OPTIONAL_LOCKS": "0"}
+SAFE_ENV = {"GIT_TERMINAL_PROMPT": "0", "GIT_PAGER": "cat", "PAGER": "cat", "GIT_OPTIONAL_LOCKS": "0",
+            "GIT_NO_LAZY_FETCH": "1"}  # git >= 2.45; older ones are held back by protocol.allow
 ZERO_SHA = frozenset({"0" * 40, "0" * 64})
+UNSAFE_PARTS = {"": "%2F", ".": "%2E", "..": "%2E%2E"}
 
 
 def git_command(args) -> list[str]:
@@ -45,9 +52,24 @@ def git_env() -> dict:
 
 def first_error_line(stderr: bytes) -> str:
     """git's most telling line: the `fatal:` one if any, else the first non-empty."""
-    lines = [line.strip() for line in stderr.decode("utf-8", "replace").splitlines() if line.strip()]
+    text = stderr.decode("utf-8", "replace")
+    if "dubious ownership" in text:
+        return dubious_ownership(text)
+    if "from promisor remote" in text:
+        return ("this partial clone lacks objects the scan needs, and hushgate never fetches: run "
+                "`git fetch --refetch` (or scan a full clone) first")
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
     fatal = [line for line in lines if line.startswith(("fatal:", "error:"))]
     return (fatal or lines or ["git failed"])[0]
+
+
+def dubious_ownership(stderr: str) -> str:
+    """git refuses a repository owned by another user (safe.directory). Trusting it is the
+    user's decision, so hushgate says how and never does it itself."""
+    quoted = re.search(r"repository at '([^']*)'", stderr)
+    where = quoted.group(1) if quoted else "this repository"
+    return (f"git refuses to read {where}: it is owned by another user (dubious ownership). If you "
+            f"trust it, run: git config --global --add safe.directory {where}")
 
 
 def run_git(args, cwd=None, input: bytes | None = None, check: bool = True) -> bytes:
@@ -133,6 +155,8 @@ def discover(path: str = ".") -> Repo:
         message = first_error_line(done.stderr)
         if "not a git repository" in message:
             raise HushgateError(f"not a git repository: {os.path.abspath(path)}")
+        if message.startswith("git refuses"):
+            raise HushgateError(message)
         raise HushgateError(f"git rev-parse: {message}")
     # --show-toplevel fails after printing the rest when there is no work tree (bare, or inside .git).
     work_tree = lines[3] if done.returncode == 0 and len(lines) > 3 and lines[0] == "false" else None
@@ -159,5 +183,12 @@ def empty_tree(repo_dir: str) -> str:
 
 
 def display_path(raw: bytes) -> str:
-    """A git path as reports show it: UTF-8, undecodable bytes escaped rather than dropped."""
-    return raw.decode("utf-8", "backslashreplace")
+    """A git path as reports show it: UTF-8, undecodable bytes escaped rather than dropped, and
+    relative to the repository's top. git never writes a tree entry named `..`, `.` or `` but a
+    crafted object can hold one; those are shown percent-encoded, so that no report path points
+    outside the repository for a tool that joins it to a checkout."""
+    text = raw.decode("utf-8", "backslashreplace")
+    parts = text.split("/")
+    if not any(part in UNSAFE_PARTS for part in parts):
+        return text
+    return "/".join(UNSAFE_PARTS.get(part, part) for part in parts)

@@ -17,10 +17,11 @@ from dataclasses import dataclass
 from ..engine.detector import RuleTimeout
 from ..errors import HushgateError
 from ..findings import Finding
-from ..pipeline import ScanResult
+from ..pipeline import ScanInterrupted, ScanResult
 from .attribution import attribute
+from .encoding import as_utf8, utf8_reader
 from .files import BINARY_EXTENSIONS, SNIFF, WINDOW, is_binary
-from .git import git_stream, require_commit, resolve_commit, revisions_on_stdin
+from .git import display_path, git_stream, require_commit, resolve_commit, revisions_on_stdin
 
 QUEUE_SIZE = 256
 DEFAULT_MAX_BLOB = 10 << 20
@@ -69,7 +70,7 @@ def blob_entries(repo_dir: str, revisions: Revisions, max_size: int, skipped: di
                 raise HushgateError(f"object {blob.decode(errors='replace')} is missing or corrupt")
             if kind != b"blob":
                 continue
-            display = path.decode("utf-8", "backslashreplace")
+            display = display_path(path)
             if int(size) > max_size:
                 skipped["too-large"] = skipped.get("too-large", 0) + 1
             elif "." in display and display[display.rfind("."):].lower() in BINARY_EXTENSIONS:
@@ -164,14 +165,42 @@ def scan_blob(scanner, entry: BlobEntry, reader) -> list[Finding] | None:
         raise HushgateError(f"cannot read blob {entry.blob} ({entry.path}): {detail}")
     if entry.size <= WINDOW:
         data = read_exactly(reader, entry.size + 1, entry)[:-1]
-        return None if is_binary(data[:SNIFF]) else scanner.scan_bytes(data, entry.path)
+        return None if is_binary(data[:SNIFF]) else scanner.scan_bytes(as_utf8(data), entry.path)
     head = read_exactly(reader, SNIFF, entry)
     stream = BlobReader(reader, entry.size - SNIFF, head)
-    findings = None if is_binary(head) else scanner.scan_stream(stream, entry.path)
-    while stream.read(WINDOW):  # skip what a binary blob leaves unread
+    try:
+        findings = None if is_binary(head) else scanner.scan_stream(utf8_reader(stream, head), entry.path)
+    except RuleTimeout:  # the stream must still end after this blob for the next one
+        skip_rest(stream, reader)
+        raise
+    skip_rest(stream, reader)
+    return findings
+
+
+def skip_rest(stream: BlobReader, reader) -> None:
+    """Read past what a binary blob (or an interrupted scan of one) leaves unread."""
+    while stream.read(WINDOW):
         pass
     reader.stdout.read(1)
-    return findings
+
+
+def scan_blobs(scanner, blobs: BlobStream, result: ScanResult, by_blob: dict, progress=None) -> None:
+    """Scan every blob of the stream into `result`, each one's findings into `by_blob`."""
+    for entry, reader in blobs:
+        try:
+            findings = scan_blob(scanner, entry, reader)
+        except RuleTimeout as exc:
+            result.error(f"{entry.path} (blob {entry.blob[:12]})", str(exc))
+            findings = exc.findings
+        if progress:
+            progress(entry.size)
+        if findings is None:
+            result.skip("binary")
+            continue
+        result.files += 1
+        result.bytes += entry.size
+        if findings:
+            by_blob[entry.blob] = findings
 
 
 def scan_history(scanner, repo_dir: str, revisions: Revisions, exclude: tuple = (),
@@ -182,21 +211,10 @@ def scan_history(scanner, repo_dir: str, revisions: Revisions, exclude: tuple = 
     skipped_early = {}
     by_blob: dict[str, list[Finding]] = {}
     entries = blob_entries(repo_dir, revisions, max_size, skipped_early)
-    for entry, reader in BlobStream(repo_dir, entries):
-        try:
-            findings = scan_blob(scanner, entry, reader)
-        except RuleTimeout as exc:
-            result.error(f"{entry.path} (blob {entry.blob[:12]})", str(exc))
-            continue
-        if progress:
-            progress(entry.size)
-        if findings is None:
-            result.skip("binary")
-            continue
-        result.files += 1
-        result.bytes += entry.size
-        if findings:
-            by_blob[entry.blob] = findings
+    try:
+        scan_blobs(scanner, BlobStream(repo_dir, entries), result, by_blob, progress)
+    except KeyboardInterrupt:
+        raise ScanInterrupted(result) from None
     for reason, count in skipped_early.items():
         result.skip(reason, count)
     introduced = attribute(scanner, repo_dir, revisions, by_blob, exclude)

@@ -147,6 +147,7 @@ def scan_commits(scanner, repo_dir: str, commits: list[tuple[str, str]], exclude
             try:
                 found += findings_in_added_lines(scanner, change)
             except RuleTimeout as exc:
+                found += exc.findings
                 result.error(f"{path} ({commit[:12]})", str(exc))
         for finding in found:
             finding.commit, finding.author, finding.date = commit, author, date

@@ -65,6 +65,7 @@ def scan_staged(scanner, work_tree: str, files: list[str] = (), exclude: tuple =
         try:
             result.findings.extend(findings_in_added_lines(scanner, change))
         except RuleTimeout as exc:
+            result.findings.extend(exc.findings)
             result.error(path, str(exc))
     whole = [name for path, name in wanted.items() if path not in changed]
     if whole:

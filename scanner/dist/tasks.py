@@ -1,0 +1,96 @@
+"""The unit of work of an org scan, as run by a worker process (local pool or Dask worker):
+scan a batch of blobs of one repository and return what was found, without any secret.
+
+Workers compute the keyed fingerprint and the redacted preview themselves, so raw secrets never
+cross a process or network boundary; the fingerprint key travels once, inside the ScanSpec.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from .. import __version__
+
+_scanners: dict = {}
+
+
+@dataclass(frozen=True)
+class ScanSpec:
+    """Everything a worker needs to build the same Scanner as the main process."""
+    ruleset: object
+    engine: str
+    min_confidence: str
+    fingerprint_key: bytes
+    max_blob_size: int
+
+    @property
+    def identity(self) -> str:
+        """What a blob yields depends on these, and only these: a change means rescanning."""
+        text = f"{__version__}\0{self.ruleset.digest}\0{self.min_confidence}\0{self.max_blob_size}"
+        return hashlib.sha256(text.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class BlobOutcome:
+    blob: str
+    size: int
+    outcome: str  # scanned, binary, error
+    findings: tuple = ()  # (rule_id, fingerprint, line, col, end_col, preview, entropy, confidence, decoded_from)
+    error: str = ""
+
+
+def scanner_for(spec: ScanSpec):
+    """One Scanner per worker process and spec (building one loads the Hyperscan database)."""
+    key = (spec.identity, spec.engine, spec.fingerprint_key)
+    if key not in _scanners:
+        from ..pipeline import Scanner
+
+        _scanners[key] = Scanner(spec.ruleset, engine=spec.engine, min_confidence=spec.min_confidence,
+                                 fingerprint_key=spec.fingerprint_key)
+    return _scanners[key]
+
+
+def scan_blobs(spec: ScanSpec, repo_dir: str, entries: list) -> list[BlobOutcome]:
+    """Outcomes for every entry (a history.BlobEntry), in order. A rule timing out marks its blob
+    and the batch goes on; an unreadable repository raises (the whole batch fails)."""
+    from ..engine.detector import RuleTimeout
+    from ..sources.history import BlobStream, scan_blob
+
+    scanner = scanner_for(spec)
+    outcomes: list[BlobOutcome] = []
+    remaining = list(entries)
+    while remaining:
+        stream = iter(BlobStream(repo_dir, (entry for entry in remaining)))
+        done = 0
+        try:
+            for entry, reader in stream:
+                done += 1
+                findings = scan_blob(scanner, entry, reader)
+                outcomes.append(outcome_of(entry, findings))
+        except RuleTimeout as exc:
+            # The stream may have stopped mid-blob: note this blob, restart after it.
+            outcomes.append(BlobOutcome(entry.blob, entry.size, "error", (), str(exc)))
+        finally:
+            stream.close()
+        remaining = remaining[done:]
+    return outcomes
+
+
+def outcome_of(entry, findings) -> BlobOutcome:
+    if findings is None:
+        return BlobOutcome(entry.blob, entry.size, "binary")
+    return BlobOutcome(entry.blob, entry.size, "scanned", tuple(
+        (f.rule_id, f.fingerprint, f.line, f.column, f.end_column, f.secret_preview, round(f.entropy, 3),
+         f.confidence, f.decoded_from or "") for f in findings))
+
+
+def installed_scan_blobs(repo_dir: str, entries: list) -> list[BlobOutcome]:
+    """scan_blobs with the spec a local pool worker received when it started."""
+    return scan_blobs(_installed["spec"], repo_dir, entries)
+
+
+_installed: dict = {}
+
+
+def install(spec: ScanSpec) -> None:
+    _installed["spec"] = spec
