@@ -269,7 +269,7 @@ def tool_environment(work: Path) -> dict:
     # Installed packages carry compiled bytecode; a sandbox's "never write .pyc" setting would
     # make every hushgate start recompile its own sources.
     env.pop("PYTHONDONTWRITEBYTECODE", None)
-    env["HUSHGATE_CACHE_DIR"] = str(work / "cache")
+    env["HUSHGATE_CACHE_DIR"] = os.environ.get("HUSHGATE_CACHE_DIR") or str(work / "cache")
     env["HUSHGATE_FINGERPRINT_KEY"] = "speed-benchmark"
     env["NO_COLOR"] = "1"
     return env

@@ -2,13 +2,16 @@
 
 Concurrent hooks may build the same entry at once: each writes a private temporary file and
 renames it into place, so a reader sees a whole entry or none. An entry that fails its
-checksum (truncated, corrupted, another format) reads as missing and is rebuilt.
+checksum (truncated, corrupted, another format) reads as missing and is rebuilt. The checksum
+(CRC-32, fast enough for the hook path) guards against damage, not against someone able to
+write the cache folder, who could as well write the installed package.
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import os
+import zlib
 from pathlib import Path
 
 
@@ -23,24 +26,20 @@ def cache_dir() -> Path:
 def read_entry(path: Path, magic: bytes) -> tuple[dict, bytes] | None:
     """(header, payload) of a sound entry, else None."""
     try:
-        blob = path.read_bytes()
-    except OSError:
-        return None
-    if not blob.startswith(magic):
-        return None
-    try:
-        header_end = blob.index(b"\n", len(magic))
-        header = json.loads(blob[len(magic):header_end])
-        payload = blob[header_end + 1:]
-        if hashlib.sha256(payload).hexdigest() != header["sha256"]:
+        with open(path, "rb") as handle:
+            if handle.read(len(magic)) != magic:
+                return None
+            header = json.loads(handle.readline())
+            payload = handle.read()
+        if zlib.crc32(payload) != header["crc32"]:
             return None
-    except (ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError):
         return None
     return header, payload
 
 
 def write_entry(path: Path, magic: bytes, payload: bytes, **header) -> None:
-    header["sha256"] = hashlib.sha256(payload).hexdigest()
+    header["crc32"] = zlib.crc32(payload)
     tmp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -7,11 +7,6 @@ from pathlib import Path
 
 from .errors import HushgateError
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
-
 
 @dataclass
 class Config:
@@ -42,6 +37,10 @@ def load_config(explicit: str | None = None, start: Path | None = None) -> Confi
     path = Path(explicit) if explicit else find_config((start or Path.cwd()).resolve())
     if path is None:
         return Config()
+    if sys.version_info >= (3, 11):  # imported here: most hook runs find no config to parse
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
     try:
         data = tomllib.loads(path.read_text("utf-8"))
     except OSError as exc:

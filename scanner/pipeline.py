@@ -72,13 +72,16 @@ class Scanner:
     def scan_stream(self, handle, display: str) -> list[Finding]:
         """All findings of one file-like object, window by window, with bounded memory."""
         findings, seen, timed_out = [], set(), []
-        for data, offset, line, last in read_windows(handle):
+        for data, offset, line, column, last in read_windows(handle):
             try:
                 found = self.scan_bytes(data, display, offset, line)
             except RuleTimeout as exc:  # the other windows still get every rule
                 found = exc.findings
                 timed_out += exc.rule_ids
             for finding in found:
+                if finding.line == line and column:  # on a line that began in an earlier window
+                    finding.column += column
+                    finding.end_column += column
                 # Matches starting in the overlap are found whole by the next window.
                 if not last and finding.offset >= offset + len(data) - OVERLAP:
                     continue

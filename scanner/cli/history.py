@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .git_options import add_git_scan_options, excludes, warn
-from .options import emit, size
+from .options import emit, jobs, size
 
 
 def configure(parser) -> None:
@@ -36,7 +36,7 @@ def run(args) -> int:
         warn("shallow clone: scanning only the commits it holds (git fetch --unshallow for all of them)")
     max_size = args.max_file_size or args.project_config.max_file_size or DEFAULT_MAX_BLOB
     with progress_bar(not args.no_progress and shows_progress(sys.stderr)) as progress:
-        result = scan_history(scanner, repo_dir, revisions, excludes(args), max_size, progress)
+        result = scan_history(scanner, repo_dir, revisions, excludes(args), max_size, progress, jobs(args))
     return emit(result, args)
 
 

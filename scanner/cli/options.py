@@ -20,6 +20,30 @@ def add_rule_options(parser: argparse.ArgumentParser) -> None:
                        help="scan only with the packs given by --rules or the config")
     group.add_argument("--config", metavar="FILE", help="config file (default: nearest .hushgate.toml "
                        "or [tool.hushgate] in pyproject.toml)")
+    group.add_argument("--gitleaks-config", metavar="FILE",
+                       help="import a gitleaks config's rules and allowlists (default: .gitleaks.toml at "
+                       "the repository root, if any; 'none' to ignore it); see docs/gitleaks.md")
+
+
+def with_gitleaks(ruleset, args, start: Path):
+    """The ruleset plus --gitleaks-config, or the .gitleaks.toml found at the scanned repository's
+    root (announced on stderr, since it changes what is reported)."""
+    import sys
+
+    from ..rules.gitleaks import apply_gitleaks_config, find_gitleaks_config, load_gitleaks_config
+
+    path = getattr(args, "gitleaks_config", None)
+    if path == "none":
+        return ruleset
+    if path is None:
+        path = find_gitleaks_config(start)
+        if path is None:
+            return ruleset
+        print(f"hushgate: using gitleaks config {path} (--gitleaks-config none to ignore it)", file=sys.stderr)
+    merged = apply_gitleaks_config(ruleset, load_gitleaks_config(Path(path)))
+    for warning in merged.warnings[len(ruleset.warnings):]:
+        print(f"hushgate: warning: {warning}", file=sys.stderr)
+    return merged
 
 
 def add_scan_options(parser: argparse.ArgumentParser) -> None:
@@ -122,6 +146,7 @@ def build_scanner(args, start: Path | None = None):
     load_triage(args, start or Path.cwd())
     packs = list(config.rules) + list(args.rules)
     ruleset = load_rules(packs, use_defaults=not (args.no_default_rules or config.no_default_rules))
+    ruleset = with_gitleaks(ruleset, args, start or Path.cwd())
     min_confidence = args.min_confidence or config.min_confidence or "low"
     if min_confidence not in CONFIDENCE_LEVELS:
         raise HushgateError(f"{config.path}: min_confidence must be one of {', '.join(CONFIDENCE_LEVELS)}")

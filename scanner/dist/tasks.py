@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from .. import __version__
 
 _scanners: dict = {}
+_open_repo: dict = {}
 
 
 @dataclass(frozen=True)
@@ -53,35 +54,28 @@ def scanner_for(spec: ScanSpec):
 def scan_blobs(spec: ScanSpec, repo_dir: str, entries: list) -> list[BlobOutcome]:
     """Outcomes for every entry (a history.BlobEntry), in order. A rule timing out marks its blob
     and the batch goes on; an unreadable repository raises (the whole batch fails)."""
-    from ..engine.detector import RuleTimeout
-    from ..sources.history import BlobStream, scan_blob
+    from ..sources.history import close_cat_file, scan_batch
 
     scanner = scanner_for(spec)
-    outcomes: list[BlobOutcome] = []
-    remaining = list(entries)
-    while remaining:
-        stream = iter(BlobStream(repo_dir, (entry for entry in remaining)))
-        done = 0
-        try:
-            for entry, reader in stream:
-                done += 1
-                findings = scan_blob(scanner, entry, reader)
-                outcomes.append(outcome_of(entry, findings))
-        except RuleTimeout as exc:
-            # The stream may have stopped mid-blob: note this blob, restart after it.
-            outcomes.append(BlobOutcome(entry.blob, entry.size, "error", (), str(exc)))
-        finally:
-            stream.close()
-        remaining = remaining[done:]
-    return outcomes
+    # A worker keeps one `cat-file --batch` open: for the repository its batches come from now.
+    if _open_repo.get("dir") not in (None, repo_dir):
+        close_cat_file(_open_repo["dir"])
+    _open_repo["dir"] = repo_dir
+    try:
+        results = scan_batch(scanner, repo_dir, entries)
+    except BaseException:
+        close_cat_file(repo_dir)
+        _open_repo.clear()
+        raise
+    return [outcome_of(entry, findings, error) for entry, (findings, error) in zip(entries, results)]
 
 
-def outcome_of(entry, findings) -> BlobOutcome:
+def outcome_of(entry, findings, error) -> BlobOutcome:
     if findings is None:
         return BlobOutcome(entry.blob, entry.size, "binary")
-    return BlobOutcome(entry.blob, entry.size, "scanned", tuple(
+    return BlobOutcome(entry.blob, entry.size, "error" if error else "scanned", tuple(
         (f.rule_id, f.fingerprint, f.line, f.column, f.end_column, f.secret_preview, round(f.entropy, 3),
-         f.confidence, f.decoded_from or "") for f in findings))
+         f.confidence, f.decoded_from or "") for f in findings), error or "")
 
 
 def installed_scan_blobs(repo_dir: str, entries: list) -> list[BlobOutcome]:

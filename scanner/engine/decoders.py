@@ -19,7 +19,7 @@ MIN_HEX_CHARS = 32
 MIN_PERCENT_ESCAPES = 3
 MAX_RUN_CHARS = 64 << 10
 MIN_PRINTABLE_RATIO = 0.95
-PRINTABLE = frozenset(range(0x20, 0x7F)) | {0x09, 0x0A, 0x0D}
+PRINTABLE = bytes(range(0x20, 0x7F)) + b"\t\n\r"
 
 # Anchored at an escape so the search never rescans a token; the run then extends backwards.
 PERCENT_RUN = regex.compile(rb"(?:%[0-9A-Fa-f]{2}[^\s\"'`<>%]{0,64}){" + str(MIN_PERCENT_ESCAPES).encode() + rb",}")
@@ -48,8 +48,8 @@ class Decoded:
 def is_mostly_printable(data: bytes) -> bool:
     if not data:
         return False
-    printable = sum(1 for byte in data if byte in PRINTABLE)
-    return printable >= MIN_PRINTABLE_RATIO * len(data)
+    unprintable = len(data.translate(None, PRINTABLE))  # counted in C: this runs on every run
+    return len(data) - unprintable >= MIN_PRINTABLE_RATIO * len(data)
 
 
 def decode_base64(run: bytes) -> bytes | None:

@@ -173,12 +173,13 @@ class Detector:
             return None
         line_text = data[max(line_start, start - MAX_LINE_CONTEXT):min(line_end, end + MAX_LINE_CONTEXT)]
         line_text = line_text.decode("utf-8", "replace")
-        if filters.is_rejected(secret, line_text, rule.tags):
+        judged = filters.verdict(secret, line_text, rule.tags, path)
+        if judged == filters.REJECT:
             return None
         if self.allowlisted(rule.id, secret, match.group().decode("utf-8", "replace"), line_text, path):
             return None
         line, column, end_column = locate(data, start, end)
-        doubtful = filters.lowers_confidence(path) or filters.is_doubtful(secret, rule.tags)
+        doubtful = judged == filters.DOUBT or filters.lowers_confidence(path)
         confidence = "low" if doubtful else rule.confidence
         return Finding(
             rule_id=rule.id, title=rule.title, path=path, line=line, column=column, end_column=end_column,

@@ -1,12 +1,14 @@
 """False-positive filters: small predicates, each named for what it rejects.
 
-Three kinds, applied in this order by `is_rejected` and `file_policy`:
+Applied in this order by `verdict` (per match) and the file policy (per file):
 - `ALWAYS` (every rule): templates, masks, repeated characters, documented example keys.
 - `GENERIC` (rules tagged `generic`, which match by context rather than by a provider's format
-  and so need more scepticism): placeholders, stopwords, words, code, host names, paths,
-  UUIDs named as identifiers, hashes and fingerprints.
+  and so need more scepticism): placeholders, self-describing values, stopwords, numbers,
+  e-mail addresses, regexes, code, words, slugs, host names, paths, UUIDs named as
+  identifiers, hashes and fingerprints.
 - `PASSWORD` (rules tagged `password`, generic or not): placeholders, stopwords, default
-  passwords, code references, paths; words and low entropy are what people choose.
+  passwords, code references, paths; words and low entropy are what people choose. A bare
+  word or identifier is rejected in source code and kept at low confidence elsewhere.
 - `DOUBTFUL` (generic rules): hand-typed-looking values (sequences, or less entropy than a
   random string of their length and alphabet) are kept at low confidence, or
   rejected by rules tagged `entropy`, which have no secret-ish name to go on.
@@ -14,6 +16,8 @@ Three kinds, applied in this order by `is_rejected` and `file_policy`:
   rules at all; test fixtures and vendored files keep provider findings at low confidence.
 """
 from __future__ import annotations
+
+from urllib.parse import unquote
 
 import regex
 
@@ -52,7 +56,8 @@ UUID = regex.compile(r"(?i)^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9
 PATH_OR_URL = regex.compile(
     r"^(?:[a-z][a-z0-9+.\-]*://|[A-Za-z]:\\|(?:~|\.{1,2})?/[\w.\-]+(?:/[\w.\-]*)+$)"
     r"|\.(?:pem|key|crt|cer|der|csr|p12|pfx|jks|keystore|pub|json|ya?ml|toml|xml|txt|cfg|conf|ini|env|"
-    r"properties|py|js|ts|rb|go|java|php|sh|so|dll|html?)$")
+    r"properties|py|js|ts|rb|go|java|php|sh|so|dll|html?)$"
+    r"|/[\w\-]+\.[A-Za-z][A-Za-z0-9]{1,4}$")
 HASH_PREFIX = regex.compile(r"(?i)^(?:sha(?:1|224|256|384|512)[-:]|md5[-:]|h1:|blake2b?[-:]|xxh\d*[-:])")
 HASH_CONTEXT = regex.compile(
     r"(?i)(?:\b|_)(?:sha\d*|md5|hash(?:es)?|digest|checksum|integrity|etag|commit|revision|rev|"
@@ -61,10 +66,14 @@ HEX_DIGEST_LENGTHS = (32, 40, 56, 64, 96, 128)
 SECRET_NAME = regex.compile(
     r"(?i)secret|token|passw|auth|credential|private|api[_\-.]?key|access[_\-.]?key|"
     r"(?<!(?:primary|foreign|cache|partition|sort|idempotency|row|object|lookup|map|dict)[_\-.]?)key\b")
+EMAIL = regex.compile(r"^[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+$")
+SELF_DESCRIBING = regex.compile(r"(?i)secret|passw|token|api[_\-]?key|not[_\-]?a[_\-]?real|notreal")
+REGEX_SYNTAX = regex.compile(r"\(\?[:=!<P]|\[[^\]]{1,20}-[^\]]{1,20}\]\{?|\\[dwsbS]|\{\d+(?:,\d*)?\}")
+SLUG_SEPARATOR = regex.compile(r"[-_.]")
 NUMERIC = regex.compile(r"^\d+(?:[.\-:/ ]\d+)+$")
 HEX_BYTES = regex.compile(r"^[0-9A-Fa-f]{2}(?:[:\- ][0-9A-Fa-f]{2}){7,}$")
 HOSTNAME = regex.compile(r"^(?:[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?\.)+[a-z]{2,12}$")
-DOTTED_REFERENCE = regex.compile(r"^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+(?:\(\)?|\[)?$|^[A-Za-z_]\w*(?:\(\)?|\[)$")
+DOTTED_REFERENCE = regex.compile(r"^[A-Za-z_]+(?:\.[A-Za-z_]\w*)+(?:\(\)?|\[)?$|^[A-Za-z_]\w*(?:\(\)?|\[)$")
 LEETSPEAK = str.maketrans("@4$5013!7", "aassoleit")
 DEFAULT_PASSWORDS = frozenset(
     "admin administrator root toor guest user test tester demo default secret letmein qwerty qwerty123 "
@@ -144,6 +153,29 @@ def is_numeric(secret: str) -> bool:
     return bool(NUMERIC.match(secret))
 
 
+def is_email(secret: str) -> bool:
+    return bool(EMAIL.match(secret))
+
+
+def is_self_describing(secret: str) -> bool:
+    """`not-a-real-secret`, `my_api_key_here`, `secret-token-value`: a value that names what it
+    stands in for is a stand-in."""
+    return bool(SELF_DESCRIBING.search(secret))
+
+
+def is_pattern(secret: str) -> bool:
+    """`(?:secret[-_]?key)`, `[a-f0-9]{48}`: a regular expression, e.g. in a scanner's rules."""
+    return bool(REGEX_SYNTAX.search(secret))
+
+
+def is_slug(secret: str) -> bool:
+    """`BSD-2-Clause-pkgconf-disclaimer`: a name made of dash- or underscore-joined parts, two or
+    more of them words; grouped keys and UUIDs have random groups."""
+    parts = SLUG_SEPARATOR.split(secret)
+    words = sum(1 for part in parts if len(part) >= 4 and part.isalpha() and is_word(part.lower()))
+    return len(parts) >= 4 and words >= 2
+
+
 def is_uuid(secret: str) -> bool:
     """UUIDs identify things; providers whose keys are UUIDs have their own context rules."""
     return bool(UUID.match(secret))
@@ -182,7 +214,7 @@ def is_hostname(secret: str) -> bool:
 
 def is_default_password(secret: str) -> bool:
     """`admin`, `root`, `letmein`, `mypassword`, `P@ssw0rd`: defaults and the word itself."""
-    lowered = secret.lower()
+    lowered = unquote(secret).lower()
     if lowered in DEFAULT_PASSWORDS or lowered.rstrip("0123456789!") in DEFAULT_PASSWORDS:
         return True
     unleet = lowered.translate(LEETSPEAK)
@@ -194,6 +226,11 @@ def is_single_class(secret: str) -> bool:
     aside) and nothing else, what tests and docs use; chosen passwords mix in digits or symbols."""
     body = secret[1:] if secret[:1].isupper() else secret
     return secret.isalpha() and (body.islower() or body.isupper())
+
+
+def is_user_repeated(secret: str, line: str) -> bool:
+    """`guest:guest`, `postgres:postgres@`: a user name reused as its password is a default."""
+    return f"{secret}:{secret}" in line
 
 
 def is_dotted_reference(secret: str) -> bool:
@@ -208,32 +245,41 @@ def is_hash_in_hash_context(secret: str, line: str) -> bool:
 
 
 ALWAYS = (is_templated, is_masked, is_repeated_character, is_documented_example)
-GENERIC = (is_placeholder, is_stopword, is_numeric, is_code_reference, is_word_like, is_hostname,
-           is_path_or_url, is_tagged_hash, is_fingerprint)
+GENERIC = (is_placeholder, is_self_describing, is_stopword, is_numeric, is_email, is_pattern,
+           is_dotted_reference, is_word_like, is_slug, is_hostname, is_path_or_url, is_tagged_hash,
+           is_fingerprint)
 GENERIC_IN_CONTEXT = (is_hash_in_hash_context, is_identifier_uuid)
 # People choose passwords: words and low entropy are normal there, so only placeholders,
-# defaults, single bare words and code are rejected.
-PASSWORD = (is_placeholder, is_stopword, is_default_password, is_single_class, is_code_reference,
-            is_dotted_reference, is_path_or_url)
+# defaults and code are rejected. A bare word or identifier (`hunter`, `dev_admin`) is what
+# tests and prompts assign in source code, but a real weak password in a config file or script.
+PASSWORD = (is_placeholder, is_self_describing, is_stopword, is_default_password, is_dotted_reference,
+            is_pattern, is_path_or_url)
+PASSWORD_WORDS = (is_single_class, is_code_reference)
 # Values that look hand-typed rather than issued (`abcd1234efgh5678`): usually placeholders, but
 # people do commit such test keys to real systems, so they are reported at low confidence.
 DOUBTFUL = (is_sequential, is_not_random)
+REJECT, DOUBT, KEEP = "reject", "doubt", "keep"
 
 
-def is_rejected(secret: str, line: str, tags: tuple = ()) -> bool:
-    """Whether a rule's match is a false positive, by the rule's tags: `password` rules get the
-    password filters, other `generic` rules the generic ones, provider rules only `ALWAYS`."""
+def verdict(secret: str, line: str, tags: tuple = (), path: str = "") -> str:
+    """REJECT a rule's match as a false positive, DOUBT it (report it at low confidence) or KEEP
+    it, by the rule's tags: `password` rules get the password filters, other `generic` rules the
+    generic ones, provider rules only `ALWAYS`."""
     if any(check(secret) for check in ALWAYS):
-        return True
+        return REJECT
     if "password" in tags:
-        return any(check(secret) for check in PASSWORD)
+        if any(check(secret) for check in PASSWORD) or is_user_repeated(secret, line):
+            return REJECT
+        if any(check(secret) for check in PASSWORD_WORDS):
+            return REJECT if is_source_code(path) else DOUBT
+        return KEEP
     if "generic" in tags:
-        # With no secret-ish name around it, a doubtful value is not worth a finding at all.
-        if "entropy" in tags and any(check(secret) for check in DOUBTFUL):
-            return True
-        return any(check(secret) for check in GENERIC) or any(
-            check(secret, line) for check in GENERIC_IN_CONTEXT)
-    return False
+        if any(check(secret) for check in GENERIC) or any(check(secret, line) for check in GENERIC_IN_CONTEXT):
+            return REJECT
+        if any(check(secret) for check in DOUBTFUL):
+            # With no secret-ish name around it, a doubtful value is not worth a finding at all.
+            return REJECT if "entropy" in tags else DOUBT
+    return KEEP
 
 
 TEST_PATH = regex.compile(
@@ -246,13 +292,15 @@ LOCK_FILE = regex.compile(
     r"(?:^|/)(?:package-lock\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|go\.sum|Cargo\.lock|"
     r"poetry\.lock|Pipfile\.lock|composer\.lock|Gemfile\.lock|uv\.lock|pdm\.lock|flake\.lock|"
     r"packages\.lock\.json|gradle\.lockfile|mix\.lock|pubspec\.lock|Podfile\.lock)$")
+SOURCE_CODE = regex.compile(
+    r"(?i)\.(?:py|pyi|pyx|js|jsx|mjs|cjs|ts|tsx|java|kt|scala|go|rb|php|c|h|cc|cpp|cxx|hpp|cs|fs|vb|swift|"
+    r"m|mm|rs|lua|pl|pm|r|dart|ex|exs|erl|clj|hs|ml|elm|vue|svelte)$")
 # A .js/.css line this long is build output, not something a person typed a key into.
 MINIFIED_LINE = 1000
 
 
-def is_doubtful(secret: str, tags: tuple = ()) -> bool:
-    """A context match kept at low confidence: `--min-confidence medium` hides it."""
-    return "generic" in tags and any(check(secret) for check in DOUBTFUL)
+def is_source_code(path: str) -> bool:
+    return bool(SOURCE_CODE.search(path))
 
 
 def is_test_path(path: str) -> bool:

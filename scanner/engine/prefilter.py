@@ -15,6 +15,7 @@ WHOLE = [(0, None, None)]
 UNBOUNDED_REACH = 512
 # How far back to look for the start of a hit's line (a minified file may have none).
 LINE_LOOKBACK = 64 << 10
+NEWLINE = ord("\n")
 
 
 class KeywordPrefilter:
@@ -69,24 +70,35 @@ class HyperscanPrefilter:
 
     def candidates(self, data: bytes) -> dict[int, list]:
         windows = dict.fromkeys(self.always, WHOLE)
-        widths, single_line, reaches = self.widths, self.single_line, self.reaches
+        widths, single_line, reaches, size = self.widths, self.single_line, self.reaches, len(data)
 
         def on_match(rule_index, _start, end, _flags, _context):
+            spans = windows.get(rule_index)
+            if spans is WHOLE:
+                return
+            if spans:
+                last = spans[-1]
+                if end < last[2] and (end + reaches[rule_index] <= last[2]
+                                      or last[2] <= size and data[last[2] - 1] == NEWLINE):
+                    last[1] = end  # the common flood: more ends on a line the last window covers
+                    return
             width = widths[rule_index]
             if width is False:
                 windows[rule_index] = WHOLE
                 return
             first = end - width if width is not None and end > width else 0
-            if single_line[rule_index]:
+            stop = end + reaches[rule_index]
+            if single_line[rule_index]:  # nothing it reads, lookaheads included, spans lines
                 newline = data.rfind(b"\n", max(first, end - LINE_LOOKBACK), end)
                 first = newline + 1 if newline >= 0 else first
-            spans = windows.get(rule_index)
+                newline = data.find(b"\n", end, stop)
+                stop = newline + 1 if newline >= 0 else stop
             if spans is None:
-                windows[rule_index] = [[first, end, end + reaches[rule_index]]]
+                windows[rule_index] = [[first, end, stop]]
             elif first <= spans[-1][1]:  # reports arrive in end order: extend the last window
-                spans[-1][1:] = end, end + reaches[rule_index]
+                spans[-1][1:] = end, stop
             else:
-                spans.append([first, end, end + reaches[rule_index]])
+                spans.append([first, end, stop])
 
         self.database.scan(data, match_event_handler=on_match)
         return windows

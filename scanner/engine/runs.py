@@ -28,36 +28,33 @@ BASE64_MASK = mask_table(BASE64_CHARS, padding=b"=")
 HEX_MASK = mask_table(HEX_CHARS)
 
 
-def member_runs(mask: bytes, min_length: int):
-    """(start, end) of every maximal run of at least `min_length` members."""
-    needle = MEMBER * min_length
-    start = mask.find(needle)
-    while start >= 0:
-        other = NOT_MEMBER.search(mask, start + min_length)
-        end = other.start() if other else len(mask)
-        yield start, end
-        start = mask.find(needle, end)
-
-
 def base64_spans(data: bytes, min_chars: int):
     """Spans of base64 text: a maximal run of at least `min_chars` base64 characters (standard or
     URL-safe alphabet), not preceded by `=`, plus at most two `=` of padding that nothing from
     the alphabet follows."""
     mask = data.translate(BASE64_MASK)
-    size = len(mask)
-    for start, end in member_runs(mask, min_chars):
-        if start and mask[start - 1] == PADDING[0]:
-            continue
+    size, needle, member, padding = len(mask), MEMBER * min_chars, MEMBER[0], PADDING[0]
+    start = mask.find(needle)
+    while start >= 0:  # one flat loop: this runs for every identifier-like word of every file
+        other = NOT_MEMBER.search(mask, start + min_chars)
+        end = other.start() if other else size
         padded = end
-        while padded < size and padded - end <= 2 and mask[padded] == PADDING[0]:
+        while padded < size and padded - end <= 2 and mask[padded] == padding:
             padded += 1
-        if padded - end > 2 or (padded < size and mask[padded] == MEMBER[0]):
-            continue
-        yield start, padded
+        if not (start and mask[start - 1] == padding or padded - end > 2
+                or padded < size and mask[padded] == member):
+            yield start, padded
+        start = mask.find(needle, end)
 
 
 def hex_spans(data: bytes, min_chars: int):
     """Spans of hex text: a maximal run of at least `min_chars` hex digits, of even length."""
-    for start, end in member_runs(data.translate(HEX_MASK), min_chars):
+    mask = data.translate(HEX_MASK)
+    needle = MEMBER * min_chars
+    start = mask.find(needle)
+    while start >= 0:
+        other = NOT_MEMBER.search(mask, start + min_chars)
+        end = other.start() if other else len(mask)
         if (end - start) % 2 == 0:
             yield start, end
+        start = mask.find(needle, end)

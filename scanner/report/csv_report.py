@@ -19,7 +19,9 @@ def cell(value) -> str:
 
 
 def render(result, show_secrets: bool = False, color: bool = False) -> str:
-    columns = COLUMNS + (("secret",) if show_secrets else ())
+    # Context a source adds to its findings (an org report's repo and status) gets columns too.
+    extra = tuple(sorted({key for finding in result.findings for key in finding.extra} - set(COLUMNS)))
+    columns = COLUMNS + extra + (("secret",) if show_secrets else ())
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(columns)

@@ -141,6 +141,8 @@ def finding_row(index: int, finding, show_secrets: bool) -> str:
     where = str(finding.line) if finding.line else "file"
     commit = (f"<br><small>commit <code>{esc(finding.commit[:12])}</code> by {esc(finding.author or '?')} "
               f"on {esc(finding.date or '?')}</small>") if finding.commit else ""
+    # Context a source adds (an org report's repo and triage status).
+    commit += "".join(f"<br><small>{esc(key)}: {esc(value)}</small>" for key, value in finding.extra.items())
     data = (f'data-index="{index}" data-severity="{severity_rank(finding.severity)}" data-rule="{esc(finding.rule_id)}" '
             f'data-path="{esc(finding.path)}" data-line="{finding.line}" data-preview="{esc(shown)}" '
             f'data-fix="{esc(finding.remediation)}"')

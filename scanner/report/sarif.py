@@ -61,6 +61,7 @@ def result_entry(finding, rule_index: int, show_secrets: bool) -> dict:
     }
     if finding.commit:
         entry["properties"].update(commit=finding.commit, author=finding.author, date=finding.date)
+    entry["properties"].update(finding.extra)  # e.g. an org report's repo and triage status
     return entry
 
 

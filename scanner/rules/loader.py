@@ -14,6 +14,7 @@ from .redos import Catastrophic, check_pattern
 from .ruleset_cache import cached_ruleset, store_ruleset
 
 REQUIRED = ("id", "title")
+ID_SHAPE = regex.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]*")
 KNOWN_FIELDS = {
     "id", "title", "regex", "path", "keywords", "entropy", "charset", "severity", "confidence",
     "tags", "allow", "remediation", "provider", "examples", "description",
@@ -90,7 +91,9 @@ def build_rule(path: Path, table: dict, index: int, warnings: list, require_exam
                validate: bool = True) -> Rule:
     if not isinstance(table, dict):
         raise HushgateError(f"{path}: rule #{index + 1}: each rule must be a table ([[rules]])")
-    rule_id = table["id"] if isinstance(table.get("id"), str) else f"#{index + 1}"
+    given_id = table.get("id")
+    # An id is shown in every report format and CI log: no spaces, quotes or control characters.
+    rule_id = given_id if isinstance(given_id, str) and ID_SHAPE.fullmatch(given_id) else f"#{index + 1}"
 
     def fail(field: str, problem: str):
         raise HushgateError(f"{path}: rule '{rule_id}': field '{field}': {problem}")
@@ -98,6 +101,8 @@ def build_rule(path: Path, table: dict, index: int, warnings: list, require_exam
     for name in REQUIRED:
         if not isinstance(table.get(name), str) or not table[name].strip():
             fail(name, "missing or not a non-empty string")
+    if rule_id != given_id:
+        fail("id", "letters, digits, '.', '_', ':' and '-' only, starting with a letter or digit")
     if "regex" not in table and "path" not in table:
         fail("regex", "missing (a rule needs 'regex', or 'path' for a file-name rule)")
     unknown = set(table) - KNOWN_FIELDS

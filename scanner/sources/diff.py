@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
 from ..engine.detector import RuleTimeout
 from .git import display_path
 
-HUNK = re.compile(rb"^(@@+) (.*?) @@+")
+HUNK = re.compile(rb"^(@@+) ((?:-\d+(?:,\d+)? )+\+\d+(?:,\d+)?) @@+")
 SUBMODULE_MODE = b"160000"
 ESCAPES = {ord("a"): 7, ord("b"): 8, ord("t"): 9, ord("n"): 10, ord("v"): 11, ord("f"): 12, ord("r"): 13,
            ord('"'): 34, ord("\\"): 92}
@@ -130,7 +130,7 @@ def parse_patches(lines: Iterable[bytes]) -> Iterator:
             yield line
             continue
         hunk = HUNK.match(line)
-        if hunk:
+        if hunk and hunk.group(2).count(b"-") == len(hunk.group(1)) - 1:  # one old range per parent
             parents = len(hunk.group(1)) - 1
             ranges = hunk.group(2).split(b" ")
             old_left = [parse_range(r)[1] for r in ranges[:parents]]

@@ -6,7 +6,7 @@ import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from collections.abc import Iterator
 
 WINDOW = 8 << 20
 OVERLAP = 64 << 10
@@ -125,16 +125,21 @@ def classify(path: Path, display: str, real_root: Path, exclude: tuple, max_file
         yield FileEntry(str(path), display, info.st_size)
 
 
-def read_windows(handle) -> Iterator[tuple[bytes, int, int, bool]]:
-    """(data, offset, first line number, is_last) windows that overlap by OVERLAP bytes."""
-    offset, line = 0, 1
+def read_windows(handle) -> Iterator[tuple[bytes, int, int, int, bool]]:
+    """(data, offset, first line number, characters of that line before the data, is_last)
+    windows that overlap by OVERLAP bytes. The third lets columns stay right on a line longer
+    than a window (minified code, a one-line dump)."""
+    offset, line, column = 0, 1, 0
     data = handle.read(WINDOW)
     while True:
         more = handle.read(WINDOW - OVERLAP) if len(data) == WINDOW else b""
-        yield data, offset, line, not more
+        yield data, offset, line, column, not more
         if not more:
             return
         keep = len(data) - OVERLAP
-        line += data.count(b"\n", 0, keep)
+        newlines = data.count(b"\n", 0, keep)
+        line += newlines
+        line_start = data.rfind(b"\n", 0, keep) + 1
+        column = (0 if newlines else column) + len(data[line_start:keep].decode("utf-8", "replace"))
         offset += keep
         data = data[keep:] + more

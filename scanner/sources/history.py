@@ -2,15 +2,16 @@
 
 `git rev-list --objects` names each object once however many commits share it, so a file that
 stays the same across 1,000 commits is one blob and one scan. `cat-file --batch-check` sizes
-them without reading; `cat-file --batch` streams the contents one blob at a time, so memory
-holds one blob (or one window of a large one), never the history. Which commit brought each
-flagged blob in is worked out afterwards (`attribution.py`), only for blobs with findings.
+them without reading. Blobs are scanned in batches across worker processes, each reading its
+batches through its own `cat-file --batch` one blob at a time: memory holds a few blobs (or
+windows of large ones), never the history, and contents never travel between processes.
+Which commit brought each flagged blob in is worked out afterwards (`attribution.py`), only
+for blobs with findings.
 """
 from __future__ import annotations
 
-import queue
+import os
 import subprocess
-import threading
 import time
 from dataclasses import dataclass
 
@@ -21,9 +22,12 @@ from ..pipeline import ScanInterrupted, ScanResult
 from .attribution import attribute
 from .encoding import as_utf8, utf8_reader
 from .files import BINARY_EXTENSIONS, SNIFF, WINDOW, is_binary
-from .git import display_path, git_stream, require_commit, resolve_commit, revisions_on_stdin
+from .git import (display_path, git_command, git_env, git_stream, require_commit, resolve_commit,
+                  revisions_on_stdin)
 
-QUEUE_SIZE = 256
+# A batch's ids (65 bytes at most each) fit in the pipe to cat-file, so writing them all
+# before reading the first answer never blocks.
+MAX_BATCH_BLOBS = 512
 DEFAULT_MAX_BLOB = 10 << 20
 
 
@@ -79,53 +83,46 @@ def blob_entries(repo_dir: str, revisions: Revisions, max_size: int, skipped: di
                 yield BlobEntry(blob.decode(), int(size), display)
 
 
-class BlobStream:
-    """`git cat-file --batch` fed from a thread: contents arrive in the order entries go in."""
+_cat_files: dict = {}
 
-    def __init__(self, repo_dir: str, entries):
-        self.entries = entries
-        self.pending: queue.Queue = queue.Queue(QUEUE_SIZE)
-        self.stopped = threading.Event()
-        self.repo_dir = repo_dir
 
-    def __iter__(self):
-        with git_stream(["cat-file", "--batch"], cwd=self.repo_dir, stdin=subprocess.PIPE) as reader:
-            feeder = threading.Thread(target=self.feed, args=(reader.stdin,), daemon=True)
-            feeder.start()
-            finished = False
-            try:
-                while (entry := self.pending.get()) is not None:
-                    if isinstance(entry, BaseException):
-                        raise entry
-                    yield entry, reader
-                finished = True
-            finally:
-                if not finished:  # stop the feeder, even one blocked on a full pipe or queue
-                    self.stopped.set()
-                    reader.kill()
-                    while feeder.is_alive():
-                        try:
-                            self.pending.get(timeout=0.05)
-                        except queue.Empty:
-                            pass
-            feeder.join()
-
-    def feed(self, stdin) -> None:
+def cat_file(repo_dir: str):
+    """This process's `git cat-file --batch` on the repository, started on first use: forked
+    workers each start their own."""
+    key = (os.getpid(), repo_dir)
+    if key not in _cat_files:
         try:
-            for entry in self.entries:
-                if self.stopped.is_set():
-                    return
-                stdin.write(f"{entry.blob}\n".encode())
-                stdin.flush()  # cat-file answers each line at once; it must see it now
-                self.pending.put(entry)
-            stdin.close()
-            self.pending.put(None)
-        except BrokenPipeError:
-            self.pending.put(None)  # cat-file died; the reader reports why
-        except BaseException as exc:  # noqa: BLE001 - handed to the reading thread
-            self.pending.put(exc)
-        finally:
-            self.entries.close()  # ends the listing processes if we stopped early
+            _cat_files[key] = subprocess.Popen(
+                git_command(["cat-file", "--batch"]), cwd=repo_dir, stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=git_env())
+        except FileNotFoundError:
+            raise HushgateError("git is not installed or not on PATH") from None
+    return _cat_files[key]
+
+
+def close_cat_file(repo_dir: str) -> None:
+    reader = _cat_files.pop((os.getpid(), repo_dir), None)
+    if reader is not None:
+        reader.stdin.close()
+        reader.stdout.close()
+        reader.wait()
+
+
+def scan_batch(scanner, repo_dir: str, batch: list) -> list:
+    """(findings, or None when binary; error or None) for each blob of a batch."""
+    reader = cat_file(repo_dir)
+    try:
+        reader.stdin.write(b"".join(f"{entry.blob}\n".encode() for entry in batch))
+        reader.stdin.flush()
+    except BrokenPipeError:
+        raise HushgateError(f"cannot read blob {batch[0].blob}: {cat_file_error(reader)}") from None
+    results = []
+    for entry in batch:
+        try:
+            results.append((scan_blob(scanner, entry, reader), None))
+        except RuleTimeout as exc:
+            results.append((exc.findings, str(exc)))
+    return results
 
 
 def read_exactly(reader, size: int, entry: BlobEntry) -> bytes:
@@ -184,27 +181,38 @@ def skip_rest(stream: BlobReader, reader) -> None:
     reader.stdout.read(1)
 
 
-def scan_blobs(scanner, blobs: BlobStream, result: ScanResult, by_blob: dict, progress=None) -> None:
-    """Scan every blob of the stream into `result`, each one's findings into `by_blob`."""
-    for entry, reader in blobs:
-        try:
-            findings = scan_blob(scanner, entry, reader)
-        except RuleTimeout as exc:
-            result.error(f"{entry.path} (blob {entry.blob[:12]})", str(exc))
-            findings = exc.findings
-        if progress:
+def scan_blobs(scanner, repo_dir: str, entries, result: ScanResult, by_blob: dict, progress=None,
+               jobs: int = 1) -> None:
+    """Scan every blob into `result`, each one's findings into `by_blob`, in listing order."""
+    from ..dist.local import ordered_map
+
+    scanned = ordered_map(lambda batch: scan_batch(scanner, repo_dir, batch), entries, jobs,
+                          weight=lambda entry: entry.size, batch_items=MAX_BATCH_BLOBS)
+    try:
+        for entry, (findings, error) in scanned:
+            tally(result, by_blob, entry, findings, error, progress)
+    finally:
+        scanned.close()
+        entries.close()  # ends the listing processes if we stopped early
+        close_cat_file(repo_dir)
+
+
+def tally(result: ScanResult, by_blob: dict, entry: BlobEntry, findings, error, progress) -> None:
+    if error:
+        result.error(f"{entry.path} (blob {entry.blob[:12]})", error)
+    if progress:
             progress(entry.size)
-        if findings is None:
-            result.skip("binary")
-            continue
-        result.files += 1
-        result.bytes += entry.size
-        if findings:
-            by_blob[entry.blob] = findings
+    if findings is None:
+        result.skip("binary")
+        return
+    result.files += 1
+    result.bytes += entry.size
+    if findings:
+        by_blob[entry.blob] = findings
 
 
 def scan_history(scanner, repo_dir: str, revisions: Revisions, exclude: tuple = (),
-                 max_size: int = DEFAULT_MAX_BLOB, progress=None) -> ScanResult:
+                 max_size: int = DEFAULT_MAX_BLOB, progress=None, jobs: int = 1) -> ScanResult:
     """Findings of every unique blob, attributed to the oldest commit that brought each in."""
     started = time.perf_counter()
     result = ScanResult()
@@ -212,8 +220,9 @@ def scan_history(scanner, repo_dir: str, revisions: Revisions, exclude: tuple = 
     by_blob: dict[str, list[Finding]] = {}
     entries = blob_entries(repo_dir, revisions, max_size, skipped_early)
     try:
-        scan_blobs(scanner, BlobStream(repo_dir, entries), result, by_blob, progress)
+        scan_blobs(scanner, repo_dir, entries, result, by_blob, progress, jobs)
     except KeyboardInterrupt:
+        result.findings = [finding for found in by_blob.values() for finding in found]
         raise ScanInterrupted(result) from None
     for reason, count in skipped_early.items():
         result.skip(reason, count)

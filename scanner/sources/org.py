@@ -152,8 +152,12 @@ class Fetcher:
             partial = target.with_name(target.name + ".partial")
             shutil.rmtree(partial, ignore_errors=True)
             partial.mkdir(parents=True)
-            self.git(ref, ["init", "--quiet", "--bare"], partial)
-            self.fetch(ref, partial)
+            try:
+                self.git(ref, ["init", "--quiet", "--bare"], partial)
+                self.fetch(ref, partial)
+            except BaseException:
+                shutil.rmtree(partial, ignore_errors=True)
+                raise
             os.replace(partial, target)
         else:
             self.fetch(ref, target)
@@ -174,9 +178,8 @@ class Fetcher:
         return None
 
     def git(self, ref: RepoRef, args: list, cwd: Path) -> str:
-        command = git_command(args)
-        for setting in NETWORK_CONFIG:
-            command[1:1] = ["-c", setting]
+        # After git_command's settings, which forbid every transport: these re-allow the safe ones.
+        command = git_command([]) + [part for setting in NETWORK_CONFIG for part in ("-c", setting)] + list(args)
         with self.lock:
             if self.cancelled:
                 raise HushgateError("cancelled")

@@ -7,7 +7,6 @@ INSERT OR IGNORE on a natural key, so replaying a batch after a crash changes no
 from __future__ import annotations
 
 import os
-import socket
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -41,6 +40,8 @@ def ruleset_id(connection: sqlite3.Connection, digest: str, ruleset) -> int:
 
 def start_scan(connection: sqlite3.Connection, ruleset: int) -> int:
     """A new scan row; scans still marked running died without saying so (we hold the lease)."""
+    import socket
+
     with transaction(connection):
         connection.execute("UPDATE scans SET status = 'interrupted' WHERE status = 'running'")
         cursor = connection.execute(

@@ -22,11 +22,6 @@ from pathlib import Path
 
 from ..errors import HushgateError
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
-
 DEFAULT_IGNORE_FILE = ".hushgateignore"
 SELECTORS = ("fingerprint", "rule", "path")
 KEYS = SELECTORS + ("reason", "expires")
@@ -62,6 +57,10 @@ class IgnoreFile:
 
 
 def load_ignore_file(path: Path | str) -> IgnoreFile:
+    if sys.version_info >= (3, 11):  # imported here: most runs have no file to parse
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
     path = Path(path)
     try:
         data = tomllib.loads(path.read_text("utf-8"))
