@@ -77,7 +77,7 @@ def main() -> None:
     parser.add_argument("--forks", type=int, default=3)
     parser.add_argument("--bundle", type=Path, default=BUNDLE)
     parser.add_argument("--jobs", type=int, default=None, help="worker processes (default: all cores)")
-    parser.add_argument("--runs", type=int, default=3, help="best of RUNS for each measurement (default: 3)")
+    parser.add_argument("--runs", type=int, default=5, help="best of RUNS for each measurement (default: 5)")
     args = parser.parse_args()
     os.environ.setdefault("HUSHGATE_FINGERPRINT_KEY", "bench-fingerprint-key")
     with tempfile.TemporaryDirectory(prefix="hushgate-bench-org-") as temp:
@@ -86,10 +86,14 @@ def main() -> None:
         repos.mkdir()
         forks = make_forks(args.bundle, repos, args.forks)
         timed_scan([forks[0]], temp / "warm.sqlite", args.jobs)  # rule and Hyperscan caches, page cache
-        # Best of N: the machine may be busy with other work; each first scan gets a fresh datastore.
-        one = min(timed_scan([forks[0]], temp / f"one{n}.sqlite", args.jobs) for n in range(args.runs))
-        all_forks = min(timed_scan([repos], temp / f"forks{n}.sqlite", args.jobs) for n in range(args.runs))
-        rescan = min(timed_scan([repos], temp / "forks0.sqlite", args.jobs) for _ in range(args.runs))
+        # Best of N, the three measurements interleaved so that other work on the machine weighs on
+        # each alike; every first scan gets a fresh datastore.
+        times = {"one": [], "forks": [], "rescan": []}
+        for run in range(args.runs):
+            times["one"].append(timed_scan([forks[0]], temp / f"one{run}.sqlite", args.jobs))
+            times["forks"].append(timed_scan([repos], temp / f"forks{run}.sqlite", args.jobs))
+            times["rescan"].append(timed_scan([repos], temp / f"forks{run}.sqlite", args.jobs))
+        one, all_forks, rescan = (min(times[name]) for name in ("one", "forks", "rescan"))
     rows = [("one repository", one, 1.0, ""),
             (f"{args.forks} forks, first scan", all_forks, all_forks / one, "<= 1.3 x one"),
             (f"{args.forks} forks, rescan, nothing new", rescan, rescan / all_forks, "<= 0.1 x first scan")]

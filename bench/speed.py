@@ -60,6 +60,7 @@ class Workload:
 @dataclass
 class Run:
     seconds: float
+    cpu_seconds: float  # user + system, the process and everything it waited for
     peak_bytes: int
     exit_code: int
     findings: int
@@ -74,6 +75,10 @@ class Tally:
     @property
     def median(self) -> float:
         return statistics.median(r.seconds for r in self.runs)
+
+    @property
+    def median_cpu(self) -> float:
+        return statistics.median(r.cpu_seconds for r in self.runs)
 
     @property
     def peak(self) -> int:
@@ -110,7 +115,8 @@ def stdlib_files() -> list[Path]:
 def prepare_dir(work: Path, fraction: float) -> Path:
     """A copy of the standard library's .py files (every other file for a half)."""
     target = work / ("stdlib" if fraction == 1 else f"stdlib-{int(fraction * 100)}")
-    if (target / ".complete").exists():
+    done = target.with_name(target.name + ".complete")  # beside, not inside: both tools scan the folder
+    if done.exists():
         return target
     shutil.rmtree(target, ignore_errors=True)
     stdlib = Path(sysconfig.get_paths()["stdlib"])
@@ -120,7 +126,7 @@ def prepare_dir(work: Path, fraction: float) -> Path:
         destination = target / source.relative_to(stdlib)
         destination.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, destination)
-    (target / ".complete").write_text("")
+    done.write_text("")
     return target
 
 
@@ -136,10 +142,11 @@ def prepare_history(work: Path, fraction: float) -> Path:
     subprocess.run(["git", "clone", "-q", str(BUNDLE), str(target)], check=True)
     if fraction != 1:
         commits = git("rev-list", "--first-parent", "--reverse", "HEAD", cwd=target).split()
-        cut = commits[int(len(commits) * fraction) - 1]
+        git("reset", "-q", "--hard", commits[int(len(commits) * fraction) - 1], cwd=target)
+        branch = git("symbolic-ref", "HEAD", cwd=target).strip()
         for ref in git("for-each-ref", "--format=%(refname)", cwd=target).split():
-            git("update-ref", "-d", ref, cwd=target)
-        git("checkout", "-q", "-B", "main", cut, cwd=target)
+            if ref != branch:
+                git("update-ref", "-d", ref, cwd=target)
         git("reflog", "expire", "--expire=now", "--all", cwd=target)
         git("gc", "-q", "--prune=now", cwd=target)
     (target / ".git" / "bench-complete").write_text("")
@@ -235,7 +242,8 @@ def measure(argv: list, cwd: Path, env: dict, report: Path, count) -> Run:
         errors.seek(0)
         stderr = errors.read().decode("utf-8", "replace")
     findings, scanned = count(report) if process.returncode in (0, 1) else (0, None)
-    return Run(seconds, max(peak[0], usage.ru_maxrss * 1024), process.returncode, findings, scanned, stderr)
+    return Run(seconds, usage.ru_utime + usage.ru_stime, max(peak[0], usage.ru_maxrss * 1024),
+               process.returncode, findings, scanned, stderr)
 
 
 def count_hushgate(report: Path) -> tuple[int, int | None]:
@@ -302,18 +310,19 @@ def bench(workload: Workload, runs: int, betterleaks: list, env: dict, work: Pat
 
 # ---- reporting ----------------------------------------------------------------------------
 
-COLUMNS = ("workload", "hushgate s", "betterleaks s", "ratio", "target", "hushgate MB",
+COLUMNS = ("workload", "hushgate s", "betterleaks s", "ratio", "target", "cpu s hg/bl", "hushgate MB",
            "betterleaks MB", "mem ratio", "findings hg/bl", "MB scanned hg/bl")
 
 
 def row(name: str, hushgate: Tally, betterleaks: Tally) -> tuple:
     def mb(value):
-        return "?" if value is None else f"{value / 1e6:.1f}"
+        return "?" if value is None else f"{value / 1e6:.3g}"
 
     ratio = hushgate.median / betterleaks.median
     memory = hushgate.peak / betterleaks.peak
     return (name, f"{hushgate.median:.3f}", f"{betterleaks.median:.3f}", f"{ratio:.2f}",
-            f"<= {TARGETS[name]}", f"{hushgate.peak / 1e6:.0f}", f"{betterleaks.peak / 1e6:.0f}",
+            f"<= {TARGETS[name]}", f"{hushgate.median_cpu:.2f}/{betterleaks.median_cpu:.2f}",
+            f"{hushgate.peak / 1e6:.0f}", f"{betterleaks.peak / 1e6:.0f}",
             f"{memory:.2f}", f"{hushgate.last.findings}/{betterleaks.last.findings}",
             f"{mb(hushgate.last.scanned_bytes)}/{mb(betterleaks.last.scanned_bytes)}")
 

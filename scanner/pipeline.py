@@ -120,19 +120,21 @@ class Scanner:
                    jobs: int | None = None) -> ScanResult:
         started = time.perf_counter()
         result = ScanResult()
-        entries = []
+
+        def entries():  # walked while the workers already scan the first files
+            for item in walk(roots, exclude, max_file_size):
+                if not isinstance(item, Skipped):
+                    yield item
+                    continue
+                result.skip(item.reason)
+                if item.reason == "unreadable":
+                    result.error(item.display, item.detail)
+                if item.content_unread:
+                    result.findings.extend(self.scan_name(item.display))
+
         scanned = None
         try:
-            for item in walk(roots, exclude, max_file_size):
-                if isinstance(item, Skipped):
-                    result.skip(item.reason)
-                    if item.reason == "unreadable":
-                        result.error(item.display, item.detail)
-                    if item.content_unread:
-                        result.findings.extend(self.scan_name(item.display))
-                else:
-                    entries.append(item)
-            scanned = self.map_files(entries, jobs)
+            scanned = self.map_files(entries(), jobs)
             for entry, (findings, size, skipped, error) in scanned:
                 if skipped:
                     result.skip(skipped)
@@ -151,7 +153,7 @@ class Scanner:
         result.seconds = time.perf_counter() - started
         return result
 
-    def map_files(self, entries: list[FileEntry], jobs: int | None):
+    def map_files(self, entries, jobs: int | None):
         """(entry, scan_file result) pairs in walk order, across worker processes."""
         from .dist.local import ordered_map
 

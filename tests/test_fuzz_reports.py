@@ -14,7 +14,7 @@ from scanner.findings import SEVERITY_LEVELS, Finding
 from scanner.pipeline import ScanResult
 from scanner.report import render
 
-SETTINGS = settings(max_examples=120, deadline=None)
+SETTINGS = settings(max_examples=80, deadline=None)
 HOSTILE = st.sampled_from(["<script>alert(1)</script>", "=HYPERLINK(\"x\")", "\x1b[31m", "\u202e", "\n", "\r",
                            "\t", "\x00", "\x7f", "\x85", "&amp;", "\"'", "]]>", "\udcff", "\udc80", "\\u0000", "%00"])
 # Undecodable bytes in a file name arrive as U+DC80..U+DCFF (surrogateescape); JSON keeps them exactly.
@@ -54,7 +54,7 @@ def test_json_and_jsonl_round_trip_every_finding(result, show_secrets):
     document = json.loads(as_written(render(result, "json", show_secrets)))
     assert document["findings"] == expected
     assert document["errors"] == result.errors
-    lines = as_written(render(result, "jsonl", show_secrets)).splitlines()
+    lines = as_written(render(result, "jsonl", show_secrets)).split("\n")[:-1]  # JSON Lines: \n only
     assert [json.loads(line) for line in lines] == expected
 
 

@@ -1,11 +1,13 @@
 """An org scan killed (SIGKILL) or interrupted (Ctrl-C) mid-run resumes where it stopped,
-with no finding lost and none duplicated."""
+with no finding lost and none duplicated; a local worker process dying mid-batch costs nothing."""
 import os
 import re
 import signal
 import sqlite3
 import subprocess
 import sys
+import time
+from pathlib import Path
 
 import pytest
 
@@ -85,4 +87,38 @@ def test_ctrl_c_stops_cleanly_with_a_partial_summary(org, reference, cli, tmp_pa
     assert scan_statuses(db) == ["interrupted"]
     done = cli("org", "scan", org, "--db", db, "--jobs", "1", "--no-progress")
     assert done.returncode == 1 and "already known" in done.stdout
+    assert finding_keys(report(cli, db)) == finding_keys(report(cli, reference))
+
+
+def python_children(pid: int) -> set[int]:
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        return {int(c) for c in children if b"scanner" in Path(f"/proc/{c}/cmdline").read_bytes()}
+    except OSError:
+        return set()
+
+
+def pool_workers(pid: int) -> list[int]:
+    """The scan's forked worker processes: its other children are git, which look like Python
+    only for the instant between fork and exec."""
+    first = python_children(pid)
+    time.sleep(0.1)
+    return sorted(first & python_children(pid))
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="finding the worker processes needs Linux /proc")
+def test_a_local_worker_killed_mid_batch_has_its_batch_rerun(org, reference, cli, tmp_path):
+    db = tmp_path / "org.sqlite"
+    process = subprocess.Popen(command(org, db, jobs=2), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        workers = wait_for(lambda: pool_workers(process.pid) or process.poll() is not None)
+        assert process.poll() is None, "the scan finished before a worker could be killed"
+        os.kill(workers[0], signal.SIGKILL)
+        stdout, stderr = process.communicate(timeout=120)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == 1, stdout + stderr
+    assert "0 failed" in stdout
     assert finding_keys(report(cli, db)) == finding_keys(report(cli, reference))

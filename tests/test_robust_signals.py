@@ -34,7 +34,8 @@ def fake_token(number: int) -> str:
     import random
 
     alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789"
-    return "ghp_" + "".join(random.Random(number).choice(alphabet) for _ in range(36))
+    chooser = random.Random(number)
+    return "ghp_" + "".join(chooser.choice(alphabet) for _ in range(36))
 
 
 def start(args, cwd, env=None, **options):

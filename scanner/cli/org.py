@@ -5,9 +5,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..store.schema import STATUSES
 from .options import REPORT_FORMATS, add_rule_options, positive_int, size
-
-STATUSES = ("open", "false-positive", "revoked", "accepted")
 
 
 def configure(parser) -> None:

@@ -23,7 +23,7 @@ class DaskExecutor:
             raise HushgateError("--scheduler needs Dask distributed: pip install 'hushgate[dask]'") from None
         self.distributed = distributed
         try:
-            self.client = distributed.Client(address, timeout=connect_seconds, set_as_default=False)
+            self.client = distributed.Client(address, timeout=connect_seconds)  # default: wait() needs one
         except (OSError, TimeoutError, ValueError) as exc:
             raise HushgateError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
         try:
@@ -45,6 +45,9 @@ class DaskExecutor:
         except TimeoutError:
             return set(), set(futures)
         return set(result.done), set(result.not_done)
+
+    def worker_lost(self, exc: BaseException) -> bool:
+        return False  # Dask has already rerun the batch elsewhere, up to its allowed failures
 
     def close(self, cancel: bool = False) -> None:
         # Closing the client releases its futures: the scheduler forgets batches nobody waits for.

@@ -11,6 +11,7 @@ import concurrent.futures
 import multiprocessing
 import signal
 from collections import deque
+from concurrent.futures.process import BrokenProcessPool
 
 from . import tasks
 
@@ -40,6 +41,9 @@ class InlineExecutor:
         done = {f for f in futures if f.done()}
         return done, set(futures) - done
 
+    def worker_lost(self, exc: BaseException) -> bool:
+        return False
+
     def close(self, cancel: bool = False) -> None:
         self.queue.clear()
 
@@ -65,7 +69,15 @@ class ProcessExecutor:
         return self.pool
 
     def submit(self, repo_dir: str, entries: list):
-        return self.start().submit(tasks.installed_scan_blobs, repo_dir, entries)
+        try:
+            return self.start().submit(tasks.installed_scan_blobs, repo_dir, entries)
+        except BrokenProcessPool:  # a worker died (killed, out of memory): a fresh pool takes over
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            self.pool = None
+            return self.start().submit(tasks.installed_scan_blobs, repo_dir, entries)
+
+    def worker_lost(self, exc: BaseException) -> bool:
+        return isinstance(exc, BrokenProcessPool)
 
     def wait(self, futures: set, timeout: float):
         done, pending = concurrent.futures.wait(futures, timeout=timeout,

@@ -23,11 +23,14 @@ class ScanSpec:
     min_confidence: str
     fingerprint_key: bytes
     max_blob_size: int
+    limits: object = None  # engine.detector.Limits; None for the defaults
+    rules_source: str = ""  # digest of rule input the ruleset digest does not cover (a gitleaks config)
 
     @property
     def identity(self) -> str:
         """What a blob yields depends on these, and only these: a change means rescanning."""
-        text = f"{__version__}\0{self.ruleset.digest}\0{self.min_confidence}\0{self.max_blob_size}"
+        text = (f"{__version__}\0{self.ruleset.digest}\0{self.rules_source}\0{self.min_confidence}\0"
+                f"{self.max_blob_size}\0{self.limits!r}")
         return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -47,7 +50,7 @@ def scanner_for(spec: ScanSpec):
         from ..pipeline import Scanner
 
         _scanners[key] = Scanner(spec.ruleset, engine=spec.engine, min_confidence=spec.min_confidence,
-                                 fingerprint_key=spec.fingerprint_key)
+                                 fingerprint_key=spec.fingerprint_key, limits=spec.limits)
     return _scanners[key]
 
 

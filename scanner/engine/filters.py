@@ -17,9 +17,10 @@ Applied in this order by `verdict` (per match) and the file policy (per file):
 """
 from __future__ import annotations
 
+import re
 from urllib.parse import unquote
 
-import regex
+import regex  # only where `re` lacks the syntax: `re` compiles these (on every start) far faster
 
 from .entropy import looks_random
 
@@ -32,13 +33,13 @@ STOPWORDS = frozenset(
     "none null nil true false undefined default required optional string secret password passwd token "
     "apikey api_key empty unset unknown disabled enabled hidden masked private public value".split()
 )
-TEMPLATE = regex.compile(
+TEMPLATE = re.compile(
     r"\$\{[^}]*\}|\{\{.*?\}\}|%\([^)]*\)[sdr]|%\d*\.\d*f|%-?\d*[sd](?![0-9A-Fa-f])|\$\(.*?\)|^\$[A-Za-z_]\w*$|<%.*?%>|@[A-Za-z_]+@|^%[A-Za-z_]\w*%$")
-MASK = regex.compile(r"(?i)x{4,}|\*{3,}|\.{3,}|#{4,}|•{3,}|<[a-z _\-]{3,}>")
-DOCUMENTED_EXAMPLE = regex.compile(r"EXAMPLE")
+MASK = re.compile(r"(?i)x{4,}|\*{3,}|\.{3,}|#{4,}|•{3,}|<[a-z _\-]{3,}>")
+DOCUMENTED_EXAMPLE = re.compile(r"EXAMPLE")
 KEYBOARD_PAIRS = frozenset(row[i:i + 2] for row in ("qwertyuiop", "asdfghjkl", "zxcvbnm", "1234567890")
                            for i in range(len(row) - 1))
-CODE_LIKE = regex.compile(r"^[A-Za-z_][\w]*(?:\.[A-Za-z_]\w*)*(?:\(\)?|\[)?$")
+CODE_LIKE = re.compile(r"^[A-Za-z_][\w]*(?:\.[A-Za-z_]\w*)*(?:\(\)?|\[)?$")
 # The letter pairs most frequent in English words (and so in identifiers).
 COMMON_BIGRAMS = frozenset(
     "th he in er an re on at en nd ti es or te of ed is it al ar st to nt ng se ha as ou io le ve co me de "
@@ -51,29 +52,29 @@ COMMON_BIGRAMS = frozenset(
     "sy oa".split())
 WORD_LIKE_RATIO = 0.6
 # Letter runs, split where camelCase starts a new word: `getAuthKey` -> get, Auth, Key.
-LETTER_RUN = regex.compile(r"[A-Z]?[a-z]{2,}|[A-Z]{3,}(?![a-z])")
-UUID = regex.compile(r"(?i)^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
-PATH_OR_URL = regex.compile(
+LETTER_RUN = re.compile(r"[A-Z]?[a-z]{2,}|[A-Z]{3,}(?![a-z])")
+UUID = re.compile(r"(?i)^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+PATH_OR_URL = re.compile(
     r"^(?:[a-z][a-z0-9+.\-]*://|[A-Za-z]:\\|(?:~|\.{1,2})?/[\w.\-]+(?:/[\w.\-]*)+$)"
     r"|\.(?:pem|key|crt|cer|der|csr|p12|pfx|jks|keystore|pub|json|ya?ml|toml|xml|txt|cfg|conf|ini|env|"
     r"properties|py|js|ts|rb|go|java|php|sh|so|dll|html?)$"
     r"|/[\w\-]+\.[A-Za-z][A-Za-z0-9]{1,4}$")
-HASH_PREFIX = regex.compile(r"(?i)^(?:sha(?:1|224|256|384|512)[-:]|md5[-:]|h1:|blake2b?[-:]|xxh\d*[-:])")
-HASH_CONTEXT = regex.compile(
+HASH_PREFIX = re.compile(r"(?i)^(?:sha(?:1|224|256|384|512)[-:]|md5[-:]|h1:|blake2b?[-:]|xxh\d*[-:])")
+HASH_CONTEXT = re.compile(
     r"(?i)(?:\b|_)(?:sha\d*|md5|hash(?:es)?|digest|checksum|integrity|etag|commit|revision|rev|"
     r"fingerprint|crc\d*|blake2\w*|nonce|salt)(?:\b|_)")
 HEX_DIGEST_LENGTHS = (32, 40, 56, 64, 96, 128)
 SECRET_NAME = regex.compile(
     r"(?i)secret|token|passw|auth|credential|private|api[_\-.]?key|access[_\-.]?key|"
     r"(?<!(?:primary|foreign|cache|partition|sort|idempotency|row|object|lookup|map|dict)[_\-.]?)key\b")
-EMAIL = regex.compile(r"^[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+$")
-SELF_DESCRIBING = regex.compile(r"(?i)secret|passw|token|api[_\-]?key|not[_\-]?a[_\-]?real|notreal")
-REGEX_SYNTAX = regex.compile(r"\(\?[:=!<P]|\[[^\]]{1,20}-[^\]]{1,20}\]\{?|\\[dwsbS]|\{\d+(?:,\d*)?\}")
-SLUG_SEPARATOR = regex.compile(r"[-_.]")
-NUMERIC = regex.compile(r"^\d+(?:[.\-:/ ]\d+)+$")
-HEX_BYTES = regex.compile(r"^[0-9A-Fa-f]{2}(?:[:\- ][0-9A-Fa-f]{2}){7,}$")
-HOSTNAME = regex.compile(r"^(?:[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?\.)+[a-z]{2,12}$")
-DOTTED_REFERENCE = regex.compile(r"^[A-Za-z_]+(?:\.[A-Za-z_]\w*)+(?:\(\)?|\[)?$|^[A-Za-z_]\w*(?:\(\)?|\[)$")
+EMAIL = re.compile(r"^[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+$")
+SELF_DESCRIBING = re.compile(r"(?i)secret|passw|token|api[_\-]?key|not[_\-]?a[_\-]?real|notreal")
+REGEX_SYNTAX = re.compile(r"\(\?[:=!<P]|\[[^\]]{1,20}-[^\]]{1,20}\]\{?|\\[dwsbS]|\{\d+(?:,\d*)?\}")
+SLUG_SEPARATOR = re.compile(r"[-_.]")
+NUMERIC = re.compile(r"^\d+(?:[.\-:/ ]\d+)+$")
+HEX_BYTES = re.compile(r"^[0-9A-Fa-f]{2}(?:[:\- ][0-9A-Fa-f]{2}){7,}$")
+HOSTNAME = re.compile(r"^(?:[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?\.)+[a-z]{2,12}$")
+DOTTED_REFERENCE = re.compile(r"^[A-Za-z_]+(?:\.[A-Za-z_]\w*)+(?:\(\)?|\[)?$|^[A-Za-z_]\w*(?:\(\)?|\[)$")
 LEETSPEAK = str.maketrans("@4$5013!7", "aassoleit")
 DEFAULT_PASSWORDS = frozenset(
     "admin administrator root toor guest user test tester demo default secret letmein qwerty qwerty123 "
@@ -133,7 +134,7 @@ def is_code_reference(secret: str) -> bool:
 
 
 def is_word_like(secret: str) -> bool:
-    """Made of words (`DefaultAuthenticationHandler`, `this_is_my_secret`, `x86_64-linux-gnu`):
+    """Made of words (`DefaultAuthenticationHandler`, `this_is_my_secret`, `win32api.RegOpenKey`):
     most of its letters and digits sit in words, runs of three or more letters whose neighbouring
     letters are common English pairs. Random strings almost never reach that."""
     alphanumeric = sum(1 for c in secret if c.isalnum())
@@ -282,17 +283,17 @@ def verdict(secret: str, line: str, tags: tuple = (), path: str = "") -> str:
     return KEEP
 
 
-TEST_PATH = regex.compile(
+TEST_PATH = re.compile(
     r"(?i)(?:^|/)(?:tests?|spec|specs|fixtures?|testdata|test_data|__tests__|__mocks__|mocks?)(?:/|$)"
     r"|(?:^|/)test_[^/]*$|_tests?\.[a-z]+$|\.(?:spec|test)\.[a-z]+$")
-VENDORED_PATH = regex.compile(
+VENDORED_PATH = re.compile(
     r"(?:^|/)(?:node_modules|vendor|third[_-]party|bower_components|site-packages|\.yarn)/")
-MINIFIED_PATH = regex.compile(r"(?i)[.-]min\.(?:js|css)$|\.bundle\.js$|\.(?:js|css)\.map$|\.chunk\.js$")
-LOCK_FILE = regex.compile(
+MINIFIED_PATH = re.compile(r"(?i)[.-]min\.(?:js|css)$|\.bundle\.js$|\.(?:js|css)\.map$|\.chunk\.js$")
+LOCK_FILE = re.compile(
     r"(?:^|/)(?:package-lock\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|go\.sum|Cargo\.lock|"
     r"poetry\.lock|Pipfile\.lock|composer\.lock|Gemfile\.lock|uv\.lock|pdm\.lock|flake\.lock|"
     r"packages\.lock\.json|gradle\.lockfile|mix\.lock|pubspec\.lock|Podfile\.lock)$")
-SOURCE_CODE = regex.compile(
+SOURCE_CODE = re.compile(
     r"(?i)\.(?:py|pyi|pyx|js|jsx|mjs|cjs|ts|tsx|java|kt|scala|go|rb|php|c|h|cc|cpp|cxx|hpp|cs|fs|vb|swift|"
     r"m|mm|rs|lua|pl|pm|r|dart|ex|exs|erl|clj|hs|ml|elm|vue|svelte)$")
 # A .js/.css line this long is build output, not something a person typed a key into.

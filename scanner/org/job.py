@@ -5,8 +5,6 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
-from ..sources.attribution import head_entries, walk_history
-from ..sources.files import is_excluded
 from ..sources.git import display_path
 from ..sources.org import RepoRef
 from ..sources.repo_state import NewHistory, RefState
@@ -34,7 +32,7 @@ class RepoJob:
     pending: set = field(default_factory=set)  # futures of batches this repository waits for
     borrowed: dict = field(default_factory=dict)  # future of another repository's batch -> our entries in it
     failed: bool = False
-    skipped: dict = field(default_factory=dict)
+    skipped: dict = field(default_factory=dict)  # reason -> blobs listed but not read
     roots: frozenset = field(init=False)
 
     def __post_init__(self):
@@ -56,6 +54,9 @@ def batches(entries: list):
 
 def occurrences_of(job: RepoJob, connection, ruleset: int, scanner, flagged: set, exclude: tuple):
     """(commits walked now, introductions found now, every occurrence in the repository)."""
+    from ..sources.attribution import head_entries, walk_history
+    from ..sources.files import is_excluded
+
     walked_now, found_now = [], []
     if job.history.walk is not None:
         walk = walk_history(scanner, job.repo_dir, job.history.walk, flagged, every=True)

@@ -2,6 +2,7 @@
 (cron mail, CI logs), and a warning line for every repository that fails."""
 from __future__ import annotations
 
+import os
 import sys
 import time
 
@@ -123,8 +124,6 @@ class RichProgress(Progress):
 
 
 def progress_for(stream, enabled: bool = True) -> Progress:
-    import os
-
     if enabled and stream.isatty() and os.environ.get("TERM") != "dumb":
         return RichProgress()
     return LogProgress()

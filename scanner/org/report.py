@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 
 from ..findings import Finding, severity_rank
 from ..pipeline import ScanResult
@@ -41,8 +42,7 @@ def build_report(connection, statuses: tuple = (), repos: tuple = ()) -> OrgResu
     for row in rows:
         key = (row.repo, row.path, row.fingerprint)
         in_head[key] |= row.in_head
-        if key not in oldest or (row.date, row.commit, row.line, row.col) < \
-                (oldest[key].date, oldest[key].commit, oldest[key].line, oldest[key].col):
+        if key not in oldest or age(row) < age(oldest[key]):
             oldest[key] = row
     spread: dict = defaultdict(set)
     for repo, _, fingerprint in oldest:
@@ -61,6 +61,15 @@ def build_report(connection, statuses: tuple = (), repos: tuple = ()) -> OrgResu
     return result
 
 
+def age(row) -> tuple:
+    """Sort key for "oldest": the author date in UTC (git keeps each author's own offset)."""
+    try:
+        when = datetime.fromisoformat(row.date).astimezone(timezone.utc)
+    except ValueError:  # no date: a ref pointing straight at a blob
+        when = datetime.min.replace(tzinfo=timezone.utc)
+    return when, row.commit, row.line, row.col
+
+
 def as_finding(row, in_head: bool, repo_count: int) -> StoredFinding:
     return StoredFinding(
         rule_id=row.rule_id, title=row.title, path=row.path, line=row.line, column=row.col, end_column=row.end_col,
@@ -68,7 +77,7 @@ def as_finding(row, in_head: bool, repo_count: int) -> StoredFinding:
         remediation=row.remediation, tags=tuple(row.tags.split()), fingerprint=row.fingerprint,
         decoded_from=row.decoded_from or None, commit=row.commit or None, author=row.author or None,
         date=row.date or None, in_head=in_head, preview=row.preview,
-        extra={"repo": row.repo, "status": row.status, "repos": repo_count})
+        extra={"repo": row.repo, "status": row.status, "note": row.note, "repos": repo_count})
 
 
 def summaries(findings: list, repositories: list, only_repos: tuple, scan: dict) -> dict:

@@ -19,12 +19,12 @@ from dataclasses import dataclass, field
 from ..dist.tasks import scanner_for
 from ..errors import HushgateError
 from ..report.text import escape_control
-from ..sources.history import blob_entries
 from ..sources.repo_state import commit_graph, new_history, ref_state
 from ..store import scans
 from .job import RepoJob, batches, occurrences_of, state_key
 
 WAIT_SECONDS = 0.25
+RESUBMISSIONS = 2  # of a batch whose local worker process died (Dask retries by itself)
 
 
 @dataclass
@@ -36,6 +36,7 @@ class Totals:
     blobs: int = 0
     bytes: int = 0
     reused: int = 0
+    skipped: int = 0  # binary by name or too large: listed, never read
     blob_errors: int = 0
     repo_ids: list = field(default_factory=list)
     started: float = field(default_factory=time.monotonic)
@@ -62,6 +63,7 @@ class OrgScan:
         self.owner: dict = {}  # batch future -> (repository, entries)
         self.waiters: dict = {}  # batch future -> repositories waiting for it
         self.inflight: dict = {}  # blob -> batch future
+        self.resubmitted: dict = {}  # id of a batch's entry list -> times resubmitted
         self.active: list[RepoJob] = []
         self.opened: deque = deque()  # inspected, waiting for executor room or for a fork to finish
         self.busy_roots: set = set()
@@ -78,7 +80,7 @@ class OrgScan:
         ready = deque((ref, record, fetchers.submit(self.fetcher.repo_dir, ref)) for ref, record in zip(refs, records))
         status = "failed"
         try:
-            while ready or self.active or self.opened:
+            while ready or self.active or self.opened or self.owner:
                 self.admit(ready)
                 self.collect()
                 self.finish_ready()
@@ -139,6 +141,8 @@ class OrgScan:
             return None
 
     def plan(self, job: RepoJob) -> None:
+        from ..sources.history import blob_entries
+
         try:
             walked = scans.walked_commits(self.connection, self.ruleset, list(job.graph))
             job.history = new_history(job.graph, walked, job.refs.loose, job.refs.head)
@@ -149,6 +153,7 @@ class OrgScan:
         except (HushgateError, OSError) as exc:
             self.fail_repo(job.ref, job.repo_id, exc)
             return
+        self.totals.skipped += sum(job.skipped.values())
         own = []
         for entry in entries:
             if entry.blob in known:
@@ -187,6 +192,9 @@ class OrgScan:
             try:
                 outcomes = future.result()
             except Exception as exc:  # noqa: BLE001 - a worker's failure fails its repository, not the scan
+                if self.executor.worker_lost(exc) and self.resubmitted.get(id(batch), 0) < RESUBMISSIONS:
+                    self.resubmit(job, batch, future, waiting)
+                    continue
                 self.fail_repo(job.ref, job.repo_id, exc, job)
                 for other in waiting - {job}:  # they still need those blobs: their own batch now
                     other.pending.discard(future)
@@ -204,6 +212,20 @@ class OrgScan:
             self.progress.scanned(len(outcomes), size)
             for other in waiting:
                 other.pending.discard(future)
+
+    def resubmit(self, job: RepoJob, batch: list, lost, waiting: set) -> None:
+        """The same batch again, for everyone who waited for the lost one."""
+        self.resubmitted[id(batch)] = self.resubmitted.get(id(batch), 0) + 1
+        future = self.executor.submit(job.repo_dir, batch)
+        self.owner[future] = (job, batch)
+        self.waiters[future] = waiting
+        for entry in batch:
+            self.inflight[entry.blob] = future
+        for other in waiting:
+            other.pending.discard(lost)
+            other.pending.add(future)
+            if lost in other.borrowed:
+                other.borrowed[future] = other.borrowed.pop(lost)
 
     def finish_ready(self) -> None:
         for job in [j for j in self.active if not j.pending]:

@@ -19,6 +19,7 @@ class ScanSession:
     def __init__(self, args):
         self.args = args
         self.db = Path(args.db)
+        self.clone_dir = Path(args.clone_dir or f"{self.db}.repos")
         self.scan = None
         self.connection = None
         self.open_secrets = self.open_repos = 0
@@ -38,7 +39,7 @@ class ScanSession:
             check_key(self.connection, key, self.db)
             spec, exclude = self.spec(key)
             executor = self.executor(spec)
-            fetcher = Fetcher(Path(self.args.clone_dir or f"{self.db}.repos"), self.args.all_refs)
+            fetcher = Fetcher(self.clone_dir, self.args.all_refs)
             with progress_for(sys.stderr, not self.args.no_progress) as progress:
                 self.scan = OrgScan(self.connection, spec, executor, fetcher, progress, exclude,
                                     self.args.fetch_jobs)
@@ -47,7 +48,7 @@ class ScanSession:
     def repositories(self) -> list:
         from ..sources.org import expand_sources
 
-        refs = expand_sources(self.args.sources)
+        refs = expand_sources(self.args.sources, skip=self.clone_dir)
         token = self.args.token or os.environ.get("GITHUB_TOKEN") or None
         for owner in self.args.github_org:
             from ..sources.github import DEFAULT_API, list_repositories
@@ -70,10 +71,19 @@ class ScanSession:
         config = load_config(args.config, Path.cwd())
         packs = list(config.rules) + list(args.rules)
         ruleset = load_rules(packs, use_defaults=not (args.no_default_rules or config.no_default_rules))
+        rules_source = ""
+        if args.gitleaks_config and args.gitleaks_config != "none":
+            # Only an explicit, org-wide one: a repository must not choose the rules it is scanned with.
+            import hashlib
+
+            from ..cli.options import with_gitleaks
+
+            ruleset = with_gitleaks(ruleset, args, Path.cwd())
+            rules_source = hashlib.sha256(Path(args.gitleaks_config).read_bytes()).hexdigest()
         min_confidence = args.min_confidence or config.min_confidence or "low"
         max_blob = args.max_file_size or config.max_file_size or DEFAULT_MAX_BLOB
         exclude = tuple(args.exclude) + tuple(config.exclude)
-        return ScanSpec(ruleset, args.engine, min_confidence, key, max_blob), exclude
+        return ScanSpec(ruleset, args.engine, min_confidence, key, max_blob, rules_source=rules_source), exclude
 
     def executor(self, spec):
         if self.args.scheduler:
@@ -100,6 +110,8 @@ class ScanSession:
                  f"{self.open_secrets} open secret{'s' if self.open_secrets != 1 else ''} in {self.open_repos} "
                  f"repositor{'ies' if self.open_repos != 1 else 'y'}"
                  + (f" (see: hushgate org report --db {self.db})." if self.open_secrets else ".")]
+        if totals.skipped:
+            lines.append(f"{totals.skipped:,} blobs skipped as binary or larger than --max-file-size.")
         if totals.blob_errors:
             lines.append(f"{totals.blob_errors} blobs could not be scanned completely (a rule timed out).")
         lines += [f"failed: {name}: {error}" for name, error in totals.failures]

@@ -53,7 +53,9 @@ def report_lines(result, show_secrets: bool) -> list[tuple[str, str]]:
 
 
 def render(result, show_secrets: bool = False, color: bool = False) -> str:
-    lines = report_lines(result, show_secrets)
+    # Titles and remediation come from rule packs, which a scanned repository's config can name:
+    # every line is escaped, not only the file names.
+    lines = [(escape_control(text), style) for text, style in report_lines(result, show_secrets)]
     if not color:
         return "".join(text + "\n" for text, _ in lines)
     from io import StringIO

@@ -16,8 +16,13 @@ PRECISION = {"high": "high", "medium": "medium", "low": "low"}
 
 
 def artifact_uri(path: str) -> str:
-    """A relative URI reference: percent-encoded, and exact even for undecodable file names."""
-    return quote(path.encode("utf-8", "surrogateescape"), safe="/")
+    """A relative URI reference: percent-encoded, and exact even for undecodable file names
+    (whose bytes arrive as U+DC80..U+DCFF; any other lone surrogate is kept as its code point)."""
+    try:
+        raw = path.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        raw = path.encode("utf-8", "surrogatepass")
+    return quote(raw, safe="/")
 
 
 def rule_descriptor(finding) -> dict:

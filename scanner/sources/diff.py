@@ -35,6 +35,10 @@ class FileChange:
         return display_path(self.new_name if self.new_name is not None else name_from_header(self.header))
 
     @property
+    def raw_path(self) -> bytes:
+        return self.new_name if self.new_name is not None else name_from_header(self.header)
+
+    @property
     def submodule(self) -> bool:
         return self.mode == SUBMODULE_MODE
 

@@ -34,6 +34,7 @@ SAFE_DIFF = ("--no-ext-diff", "--no-textconv", "--no-color", "--src-prefix=a/", 
 SAFE_ENV = {"GIT_TERMINAL_PROMPT": "0", "GIT_PAGER": "cat", "PAGER": "cat", "GIT_OPTIONAL_LOCKS": "0",
             "GIT_NO_LAZY_FETCH": "1"}  # git >= 2.45; older ones are held back by protocol.allow
 ZERO_SHA = frozenset({"0" * 40, "0" * 64})
+WIDE_TEXT_LIMIT = 16 << 20
 UNSAFE_PARTS = {"": "%2F", ".": "%2E", "..": "%2E%2E"}
 
 
@@ -180,6 +181,24 @@ def require_commit(repo_dir: str, revision: str, option: str) -> str:
 def empty_tree(repo_dir: str) -> str:
     """The empty tree's id in this repository's hash (SHA-1 or SHA-256)."""
     return run_git(["hash-object", "-t", "tree", "--stdin"], cwd=repo_dir, input=b"").decode().strip()
+
+
+def wide_text_lines(repo_dir: str, spec: bytes) -> list | None:
+    """(line number, line) for every line of a blob git's diff called binary, when it is really
+    UTF-16/32 text with a byte-order mark (its NUL bytes make git give up on it), else None.
+    Such a file is scanned whole, transcoded: a diff of it cannot say which lines are new."""
+    from .encoding import as_utf8, wide_codec
+    from .files import BINARY_EXTENSIONS
+
+    if os.path.splitext(spec)[1].decode("utf-8", "replace").lower() in BINARY_EXTENSIONS:
+        return None
+    size = try_git(["cat-file", "-s", spec], cwd=repo_dir)
+    if size is None or int(size) > WIDE_TEXT_LIMIT:
+        return None
+    data = try_git(["cat-file", "blob", spec], cwd=repo_dir)
+    if data is None or wide_codec(data[:4]) is None:
+        return None
+    return list(enumerate(as_utf8(data).split(b"\n"), 1))
 
 
 def display_path(raw: bytes) -> str:

@@ -26,16 +26,16 @@ ATTEMPTS = 5
 TIMEOUT = 30
 
 
-def list_repositories(owner: str, api_url: str = DEFAULT_API, token: str | None = None, max_wait: float = 300,
-                      sleep=time.sleep) -> list[RepoRef]:
+def list_repositories(owner: str, api_url: str = DEFAULT_API, token: str | None = None,
+                      max_wait: float = 300) -> list[RepoRef]:
     api_url = api_url.rstrip("/")
     try:
         listing = all_pages(f"{api_url}/orgs/{quote(owner)}/repos?per_page=100&type=all", api_url, token,
-                            max_wait, sleep)
+                            max_wait)
     except NotFound:
         try:  # a user account rather than an organisation
             listing = all_pages(f"{api_url}/users/{quote(owner)}/repos?per_page=100&type=all", api_url, token,
-                                max_wait, sleep)
+                                max_wait)
         except NotFound:
             raise HushgateError(f"GitHub: no organisation or user named {owner!r} at {api_url} "
                                 "(or the token cannot see it)") from None
@@ -59,13 +59,13 @@ class NotFound(Exception):
     pass
 
 
-def all_pages(url: str, api_url: str, token: str | None, max_wait: float, sleep) -> list:
+def all_pages(url: str, api_url: str, token: str | None, max_wait: float) -> list:
     items = []
     api_origin = urlsplit(api_url)[:2]
     while url:
         if urlsplit(url)[:2] != api_origin:
             raise HushgateError(f"GitHub API: refusing to follow a page link to another host: {redact_url(url)}")
-        body, headers = fetch(url, token, max_wait, sleep)
+        body, headers = fetch(url, token, max_wait)
         try:
             page = json.loads(body)
         except ValueError:
@@ -78,7 +78,7 @@ def all_pages(url: str, api_url: str, token: str | None, max_wait: float, sleep)
     return items
 
 
-def fetch(url: str, token: str | None, max_wait: float, sleep) -> tuple[bytes, dict]:
+def fetch(url: str, token: str | None, max_wait: float) -> tuple[bytes, dict]:
     request = urllib.request.Request(url, headers={"Accept": "application/vnd.github+json",
                                                    "X-GitHub-Api-Version": "2022-11-28",
                                                    "User-Agent": f"hushgate/{__version__}"})
@@ -98,7 +98,7 @@ def fetch(url: str, token: str | None, max_wait: float, sleep) -> tuple[bytes, d
                     f"GitHub API rate limit reached ({url}): it lifts in {wait:.0f}s; run again then, or let "
                     f"hushgate wait with --rate-limit-wait {int(wait) + 1}") from None
             print(f"hushgate: GitHub API rate limit: waiting {wait:.0f}s", file=sys.stderr)
-            sleep(wait)
+            time.sleep(wait)
         except (urllib.error.URLError, OSError) as error:
             reason = getattr(error, "reason", error)
             raise HushgateError(f"cannot reach the GitHub API at {url}: {reason}") from None

@@ -58,13 +58,15 @@ def looks_like_repo(path: Path) -> bool:
     return (path / "HEAD").is_file() and (path / "objects").is_dir() and (path / "refs").is_dir()
 
 
-def expand_sources(sources: list[str]) -> list[RepoRef]:
-    """Every repository the SOURCE arguments name, in a stable order, each location once."""
+def expand_sources(sources: list[str], skip: Path | None = None) -> list[RepoRef]:
+    """Every repository the SOURCE arguments name, in a stable order, each location once;
+    nothing under `skip` (the clone cache, should it sit inside a scanned directory)."""
     refs: dict[str, RepoRef] = {}
     for source in sources:
         path = Path(source)
         if path.is_dir():
-            found = repos_in_directory(path)
+            found = [ref for ref in repos_in_directory(path)
+                     if skip is None or not Path(ref.location).is_relative_to(skip.resolve())]
             if not found:
                 raise HushgateError(f"{source}: no git repositories in this directory")
         elif path.is_file():

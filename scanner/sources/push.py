@@ -5,6 +5,7 @@ commit and removed in a later one: the remote receives both commits, so it recei
 """
 from __future__ import annotations
 
+import re
 import subprocess
 import time
 from dataclasses import dataclass
@@ -15,8 +16,10 @@ from ..findings import Finding
 from ..pipeline import ScanResult
 from .diff import FileChange, findings_in_added_lines, parse_patches
 from .files import is_excluded
-from .git import SAFE_DIFF, ZERO_SHA, git_stream, require_commit, resolve_commit, run_git, try_git
+from .git import (SAFE_DIFF, ZERO_SHA, git_stream, require_commit, resolve_commit, run_git, try_git,
+                  wide_text_lines)
 
+OBJECT_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 COMMIT_MARK = b"\x01"  # starts the header line diff-tree prints before each commit's diff
 
 
@@ -31,13 +34,15 @@ class PushedRef:
 def parse_push_lines(text: str) -> list[PushedRef]:
     """git's pre-push stdin: `<local ref> <local sha> <remote ref> <remote sha>` per line."""
     refs = []
-    for line in text.splitlines():
+    for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
         parts = line.rsplit(maxsplit=3)
-        if len(parts) != 4:
-            raise HushgateError(f"pre-push: expected '<local ref> <local sha> <remote ref> <remote sha>', "
-                                f"got {line[:80]!r}")
+        if len(parts) != 4:  # not quoted back: whatever was piped in may be anything
+            raise HushgateError(f"pre-push: line {number} of standard input has {len(parts)} fields; expected "
+                                f"'<local ref> <local sha> <remote ref> <remote sha>'")
+        if not (OBJECT_ID.fullmatch(parts[1]) and OBJECT_ID.fullmatch(parts[3])):
+            raise HushgateError(f"pre-push: line {number} of standard input: fields 2 and 4 must be commit ids")
         refs.append(PushedRef(*parts))
     return refs
 
@@ -140,6 +145,8 @@ def scan_commits(scanner, repo_dir: str, commits: list[tuple[str, str]], exclude
             continue
         found = scanner.scan_name(path) if change.new_file else []
         if change.binary:
+            change.added = wide_text_lines(repo_dir, commit.encode() + b":" + change.raw_path)
+        if change.added is None:
             result.skip("binary")
         else:
             result.files += 1

@@ -11,7 +11,6 @@ import hashlib
 from dataclasses import dataclass
 
 from .git import resolve_commit, run_git
-from .history import Revisions
 
 
 @dataclass(frozen=True)
@@ -48,12 +47,14 @@ def commit_graph(repo_dir: str) -> dict:
 @dataclass(frozen=True)
 class NewHistory:
     commits: tuple  # never walked with this rule set
-    listing: Revisions | None  # for blob_entries: the objects those commits (and loose refs) bring
-    walk: Revisions | None  # for walk_history: those commits
+    listing: object  # history.Revisions for blob_entries: the objects those commits (and loose refs) bring
+    walk: object  # history.Revisions for walk_history: those commits (None when there are none)
 
 
 def new_history(graph: dict, walked: set, loose: tuple, head: str | None) -> NewHistory:
     """Revisions covering exactly the commits not walked yet (their walked parents excluded)."""
+    from .history import Revisions  # the engine it imports is only needed when there is work
+
     fresh = tuple(commit for commit in graph if commit not in walked)
     if not walked:  # a first scan: the plain form, as `hushgate history` runs it
         everything = Revisions(("--all",), head)

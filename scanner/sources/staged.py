@@ -14,7 +14,7 @@ from ..findings import Finding
 from ..pipeline import ScanResult
 from .diff import findings_in_added_lines, parse_patches
 from .files import is_excluded
-from .git import SAFE_DIFF, empty_tree, git_stream, resolve_commit
+from .git import SAFE_DIFF, empty_tree, git_stream, resolve_commit, wide_text_lines
 
 
 def staged_changes(work_tree: str):
@@ -58,8 +58,10 @@ def scan_staged(scanner, work_tree: str, files: list[str] = (), exclude: tuple =
         if change.new_file:
             result.findings.extend(scanner.scan_name(path))
         if change.binary:
-            result.skip("binary")
-            continue
+            change.added = wide_text_lines(work_tree, b":" + change.raw_path)
+            if change.added is None:
+                result.skip("binary")
+                continue
         result.files += 1
         result.bytes += sum(len(line) + 1 for _, line in change.added)
         try:
