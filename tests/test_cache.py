@@ -1,4 +1,8 @@
-"""The on-disk caches (Hyperscan database, parsed rule sets): atomic, self-healing, optional."""
+"""The on-disk caches (Hyperscan database, parsed rule sets): atomic, self-healing, optional.
+
+Most tests use a small pack (the mechanics do not depend on the number of rules, and compiling
+the default rules costs seconds); the concurrency test builds the real default database.
+"""
 import json
 import os
 import subprocess
@@ -7,12 +11,28 @@ import sys
 import pytest
 
 from conftest import ROOT
-from fakes import secrets_file_text
+from fakes import AWS_KEY_ID, GITHUB_PAT, secrets_file_text
 from scanner.cache import read_entry, write_entry
+from scanner.engine.hscache import MAGIC as HS_MAGIC
 from scanner.pipeline import Scanner
 from scanner.rules import load_rules
+from scanner.rules.ruleset_cache import MAGIC as RULES_MAGIC
 
 pytest.importorskip("hyperscan")
+
+PACK = '''
+[[rules]]
+id = "test-aws-key"
+title = "AWS key (test pack)"
+regex = '\\b((?:AKIA|ASIA)[A-Z2-7]{16})\\b'
+keywords = ["akia", "asia"]
+
+[[rules]]
+id = "test-github-token"
+title = "GitHub token (test pack)"
+regex = '\\b(ghp_[A-Za-z0-9]{36})\\b'
+keywords = ["ghp_"]
+'''
 
 
 @pytest.fixture
@@ -22,8 +42,23 @@ def cache(tmp_path, monkeypatch):
     return folder
 
 
-def findings_of(text: str) -> list:
-    scanner = Scanner(load_rules(), engine="hyperscan", fingerprint_key=b"k")
+@pytest.fixture
+def pack(tmp_path):
+    path = tmp_path / "pack.toml"
+    path.write_text(PACK)
+    return path
+
+
+@pytest.fixture
+def leaky(tmp_path):
+    folder = tmp_path / "leaky"
+    folder.mkdir()
+    (folder / "settings.env").write_text(secrets_file_text())
+    return folder
+
+
+def findings_of(text: str, pack) -> list:
+    scanner = Scanner(load_rules([pack], use_defaults=False), engine="hyperscan", fingerprint_key=b"k")
     return [(f.rule_id, f.line, f.column, f.secret) for f in scanner.scan_bytes(text.encode(), "app.env")]
 
 
@@ -51,17 +86,14 @@ def test_a_damaged_entry_reads_as_missing(cache, damage):
     assert read_entry(target, b"MAGIC\n") is None
 
 
-def test_damaged_caches_are_rebuilt_with_the_same_findings(cache):
-    from scanner.engine.hscache import MAGIC as HS_MAGIC
-    from scanner.rules.ruleset_cache import MAGIC as RULES_MAGIC
-
-    expected = findings_of(secrets_file_text())
-    assert {"aws-access-key-id", "github-pat-classic"} <= {rule for rule, *_ in expected}
-    entries_written = entries(cache, "hs-*.db") + entries(cache, "rules-*.json")
-    assert len(entries_written) == 2
-    for path in entries_written:
+def test_damaged_caches_are_rebuilt_with_the_same_findings(cache, pack):
+    expected = findings_of(secrets_file_text(), pack)
+    assert {secret for *_, secret in expected} == {AWS_KEY_ID, GITHUB_PAT}
+    written = entries(cache, "hs-*.db") + entries(cache, "rules-*.json")
+    assert len(written) == 2
+    for path in written:
         path.write_bytes(damaged(path.read_bytes(), "flip"))
-    assert findings_of(secrets_file_text()) == expected
+    assert findings_of(secrets_file_text(), pack) == expected
     assert sound(entries(cache, "hs-*.db")[0], HS_MAGIC)
     assert sound(entries(cache, "rules-*.json")[0], RULES_MAGIC)
 
@@ -72,7 +104,8 @@ def test_cached_rule_set_equals_the_parsed_one(cache):
     assert entries(cache, "rules-*.json")
     assert cached.rules == parsed.rules
     assert (cached.warnings, cached.digest) == (parsed.warnings, parsed.digest)
-    assert [r.max_width for r in cached if r.regex] == [r.max_width for r in parsed if r.regex]
+    for measure in ("max_width", "lookahead_reach", "single_line"):
+        assert [getattr(r, measure) for r in cached if r.regex] == [getattr(r, measure) for r in parsed if r.regex]
 
 
 def test_an_edited_pack_is_reparsed_not_served_stale(cache, tmp_path):
@@ -108,57 +141,51 @@ def test_write_is_atomic_and_leaves_no_temporary_files(cache):
     assert read_entry(target, b"OTHER\n") is None
 
 
-def run_scan(folder, cache_dir, *extra):
+def hushgate(*args, cache_dir, wait=True):
     env = {**os.environ, "HUSHGATE_CACHE_DIR": str(cache_dir)}
-    return subprocess.Popen([sys.executable, "-m", "scanner", "scan", str(folder), "-f", "json", *extra],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT)
-
-
-@pytest.fixture
-def leaky(tmp_path):
-    folder = tmp_path / "leaky"
-    folder.mkdir()
-    (folder / "settings.env").write_text(secrets_file_text())
-    return folder
+    process = subprocess.Popen([sys.executable, "-m", "scanner", *map(str, args)], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT)
+    if not wait:
+        return process
+    out, err = process.communicate(timeout=300)
+    return process.returncode, out, err
 
 
 def test_concurrent_builds_both_succeed(leaky, tmp_path):
-    from scanner.engine.hscache import MAGIC as HS_MAGIC
-
+    """Two hooks start at once on an empty cache: both compile the default rules, both write,
+    neither reads the other's half-written file."""
     cache_dir = tmp_path / "shared-cache"
-    processes = [run_scan(leaky, cache_dir) for _ in range(3)]
+    processes = [hushgate("scan", leaky, "-f", "json", cache_dir=cache_dir, wait=False) for _ in range(2)]
     reports = []
     for process in processes:
         out, err = process.communicate(timeout=300)
         assert process.returncode == 1, err
         reports.append([(f["rule_id"], f["line"], f["fingerprint"]) for f in json.loads(out)["findings"]])
-    assert reports[0] == reports[1] == reports[2]
+    assert reports[0] == reports[1]
     assert {"aws-access-key-id", "github-pat-classic"} <= {rule for rule, *_ in reports[0]}
     names = sorted(p.name for p in cache_dir.iterdir())
     assert len(names) == 2 and names[0].startswith("hs-") and names[1].startswith("rules-"), names
-    assert sound(cache_dir / names[0], HS_MAGIC)
+    assert sound(cache_dir / names[0], HS_MAGIC) and sound(cache_dir / names[1], RULES_MAGIC)
 
 
-def test_unwritable_cache_dir_still_scans(leaky, tmp_path):
+def test_unwritable_cache_dir_still_scans(leaky, pack, tmp_path):
     blocker = tmp_path / "not-a-dir"
     blocker.write_text("a file where the cache folder should be")
-    process = run_scan(leaky, blocker / "cache")
-    out, err = process.communicate(timeout=300)
-    assert process.returncode == 1 and err == ""
-    assert {"aws-access-key-id", "github-pat-classic"} <= {f["rule_id"] for f in json.loads(out)["findings"]}
+    code, out, err = hushgate("scan", leaky, "-f", "json", "--no-default-rules", "--rules", pack,
+                              cache_dir=blocker / "cache")
+    assert code == 1 and err == ""
+    assert {f["rule_id"] for f in json.loads(out)["findings"]} == {"test-aws-key", "test-github-token"}
 
 
-def test_rules_compile_primes_the_cache_so_scans_never_compile(leaky, tmp_path):
+def test_rules_compile_primes_the_cache_so_scans_never_compile(leaky, pack, tmp_path):
     cache_dir = tmp_path / "primed"
-    env = {**os.environ, "HUSHGATE_CACHE_DIR": str(cache_dir)}
-    compiled = subprocess.run([sys.executable, "-m", "scanner", "rules", "compile"], env=env, cwd=ROOT,
-                              capture_output=True, text=True, timeout=300)
-    assert compiled.returncode == 0, compiled.stderr
+    rules = ("--no-default-rules", "--rules", pack)
+    code, _, err = hushgate("rules", "compile", *rules, cache_dir=cache_dir)
+    assert code == 0, err
     (database,) = entries(cache_dir, "hs-*.db")
     before = database.stat()
-    process = run_scan(leaky, cache_dir)
-    _, err = process.communicate(timeout=300)
-    assert process.returncode == 1, err
+    code, _, err = hushgate("scan", leaky, *rules, cache_dir=cache_dir)
+    assert code == 1, err
     after = database.stat()
     # A rebuild would have replaced the file (a new inode); a primed scan only reads it.
     assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)

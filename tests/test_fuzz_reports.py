@@ -30,7 +30,8 @@ def findings(text):
         line=st.integers(0, 10**6), column=st.integers(1, 500), end_column=st.integers(1, 600), secret=text,
         entropy=st.floats(0, 8), severity=st.sampled_from(SEVERITY_LEVELS),
         confidence=st.sampled_from(["low", "medium", "high"]), remediation=text,
-        tags=st.tuples(st.sampled_from(["generic", "cloud", "x"])), fingerprint=st.text("0123456789abcdef", max_size=40),
+        tags=st.tuples(st.sampled_from(["generic", "cloud", "x"])),
+        fingerprint=st.text("0123456789abcdef", max_size=40),
         decoded_from=st.one_of(st.none(), st.just("base64")), commit=st.one_of(st.none(), st.just("a" * 40)),
         author=st.one_of(st.none(), text), date=st.one_of(st.none(), st.just("2024-01-01T00:00:00+00:00")),
         in_head=st.one_of(st.none(), st.booleans()))

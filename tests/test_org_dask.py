@@ -3,7 +3,6 @@ workers, started once for this module) gives the same results as the local pool,
 worker dies mid-task."""
 import os
 import re
-import shutil
 import signal
 import socket
 import subprocess
@@ -24,11 +23,9 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def dask_command() -> str:
-    found = shutil.which("dask", path=str(Path(sys.executable).parent)) or shutil.which("dask")
-    if not found:
-        pytest.skip("the `dask` command of Dask distributed is not on PATH")
-    return found
+def dask_command(role: str) -> list[str]:
+    """`dask scheduler` / `dask worker`, run with this interpreter (whatever is on PATH)."""
+    return [sys.executable, "-m", f"distributed.cli.dask_{role}"]
 
 
 class Cluster:
@@ -43,8 +40,8 @@ class Cluster:
 
     def start(self, *args, name=None):
         log = open(self.root / f"{name or args[0]}.log", "w")
-        process = subprocess.Popen([dask_command(), *args], cwd=self.root, stdout=log, stderr=subprocess.STDOUT,
-                                   start_new_session=True)
+        process = subprocess.Popen([*dask_command(args[0]), *args[1:]], cwd=self.root, stdout=log,
+                                   stderr=subprocess.STDOUT, start_new_session=True)
         self.processes.append(process)
         return process
 

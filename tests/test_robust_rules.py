@@ -89,7 +89,8 @@ def test_shapes_are_checked_in_every_pattern_field(tmp_path):
     (tmp_path / "pack.toml").write_text(pack)
     with pytest.raises(HushgateError, match="field 'allow'"):
         load_rules([tmp_path / "pack.toml"], use_defaults=False)
-    (tmp_path / "pack.toml").write_text(RULE.replace('keywords = ["acme_"]', 'keywords = ["acme_"]\nallow = [\'(a|aa)+\']'))
+    ambiguous = RULE.replace('keywords = ["acme_"]', 'keywords = ["acme_"]\nallow = [\'(a|aa)+\']')
+    (tmp_path / "pack.toml").write_text(ambiguous)
     warnings = load_rules([tmp_path / "pack.toml"], use_defaults=False).warnings
     assert any("field 'allow'" in w and "start with the same character" in w for w in warnings)
 

@@ -5,12 +5,12 @@ from gitleaks or detect-secrets does not resurface findings they already triaged
 """
 from __future__ import annotations
 
-import regex
+import re
 
 # Markers sit in a comment near the secret; on a minified megabyte-long line, look only this far.
 REACH = 4096
-SAME_LINE = regex.compile(rb"hushgate:allow(?!-next-line)|gitleaks:allow|pragma: ?allowlist secret")
-NEXT_LINE = regex.compile(rb"hushgate:allow-next-line|pragma: ?allowlist nextline secret")
+SAME_LINE = re.compile(rb"hushgate:allow(?!-next-line)|gitleaks:allow|pragma: ?allowlist secret")
+NEXT_LINE = re.compile(rb"hushgate:allow-next-line|pragma: ?allowlist nextline secret")
 
 
 def line_span(data: bytes, offset: int) -> tuple[int, int]:

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from ..errors import HushgateError
-from ..report.text import human_size
+from ..report.text import escape_control, human_size
 
 
 class ScanSession:
@@ -114,7 +114,7 @@ class ScanSession:
             lines.append(f"{totals.skipped:,} blobs skipped as binary or larger than --max-file-size.")
         if totals.blob_errors:
             lines.append(f"{totals.blob_errors} blobs could not be scanned completely (a rule timed out).")
-        lines += [f"failed: {name}: {error}" for name, error in totals.failures]
+        lines += [f"failed: {escape_control(name)}: {error}" for name, error in totals.failures]
         if interrupted:
             lines.append("Everything scanned so far is saved: run the same command again to resume.")
         elif totals.failures:
