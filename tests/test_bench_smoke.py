@@ -10,8 +10,8 @@ from conftest import ROOT
 
 def test_quick_benchmark_prints_the_table(tmp_path):
     pytest.importorskip("betterleaks", reason="betterleaks is not installed (pip install '.[bench]')")
-    done = subprocess.run([sys.executable, str(ROOT / "bench" / "speed.py"), "--quick", "--work-dir", str(tmp_path)],
-                          capture_output=True, text=True, timeout=120)
+    command = [sys.executable, str(ROOT / "bench" / "speed.py"), "--quick", "--work-dir", str(tmp_path)]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     header, row = done.stdout.splitlines()[:2]
     assert header.split()[:4] == ["workload", "hushgate", "s", "betterleaks"]

@@ -105,7 +105,8 @@ def test_cached_rule_set_equals_the_parsed_one(cache):
     assert cached.rules == parsed.rules
     assert (cached.warnings, cached.digest) == (parsed.warnings, parsed.digest)
     for measure in ("max_width", "lookahead_reach", "single_line"):
-        assert [getattr(r, measure) for r in cached if r.regex] == [getattr(r, measure) for r in parsed if r.regex]
+        cached_values = [getattr(r, measure) for r in cached if r.regex]
+        assert cached_values == [getattr(r, measure) for r in parsed if r.regex]
 
 
 def test_an_edited_pack_is_reparsed_not_served_stale(cache, tmp_path):

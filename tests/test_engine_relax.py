@@ -37,7 +37,7 @@ def test_every_default_rule_relaxes_to_a_superset(default_rules):
             data = example.encode()
             ends = {m.end() for m in rule.matcher.finditer(data)}
             reported = set()
-            database.scan(data, match_event_handler=lambda i, s, e, f, c: reported.add(e) if i == index else None)
+            database.scan(data, match_event_handler=lambda i, _s, e, _f, _c: i == index and reported.add(e))
             # A rule of unbounded width reports once: confirmation then reads the whole chunk.
             found = bool(reported) if rule.max_width is None else ends <= reported
             if ends and not found:

@@ -9,7 +9,8 @@ from scanner.engine.runs import base64_spans, hex_spans
 
 
 def base64_definition(min_chars: int):
-    return regex.compile(rb"(?<![A-Za-z0-9+/=_\-])[A-Za-z0-9+/_\-]{%d,}={0,2}(?![A-Za-z0-9+/=_\-])" % min_chars)
+    alphabet, neighbour = rb"[A-Za-z0-9+/_\-]", rb"[A-Za-z0-9+/=_\-]"
+    return regex.compile(rb"(?<!%s)%s{%d,}={0,2}(?!%s)" % (neighbour, alphabet, min_chars, neighbour))
 
 
 def hex_definition(min_chars: int):

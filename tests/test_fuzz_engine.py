@@ -90,3 +90,19 @@ def test_detector_accepts_any_bytes(scanner, data, path):
         assert 1 <= finding.line <= data.count(b"\n") + 1
         assert 0 <= finding.offset <= len(data)
         assert finding.column >= 1 and finding.end_column >= finding.column
+
+
+@SETTINGS
+@given(st.one_of(st.binary(max_size=200), st.text(max_size=80).map(lambda text: text.encode("utf-8", "surrogatepass")))
+       .map(lambda data: data.replace(b"\r", b"\n")), st.lists(st.integers(0, 200), max_size=12))
+def test_line_index_agrees_with_searching_the_chunk(data, offsets):
+    """lines.py answers from one index what the detector used to search the chunk for, per finding."""
+    from scanner.engine.lines import Lines
+
+    lines = Lines(data)
+    for offset in (min(o, len(data)) for o in offsets):  # in any order: the column cache must hold
+        start = data.rfind(b"\n", 0, offset) + 1
+        end = data.find(b"\n", offset)
+        assert lines.number(offset) == data.count(b"\n", 0, offset) + 1
+        assert lines.span(offset) == (start, len(data) if end < 0 else end)
+        assert lines.column(offset) == len(data[start:offset].decode("utf-8", "replace")) + 1

@@ -58,7 +58,8 @@ def test_pack_that_is_not_utf8_is_one_line(tmp_path, cli):
     assert done.returncode == 2 and "invalid TOML" in done.stderr
 
 
-@pytest.mark.parametrize("pattern", [r"(a+)+", r"(\w+\s?)*", r"(?:x|y+)*z", r"(a*)*$", r"k(?:(?:\d+)?)+"])
+@pytest.mark.parametrize("pattern", [r"(a+)+", r"(\w+\s?)*", r"(?:x|y+)*z", r"(a*)*$", r"k(?:(?:\d+)?)+",
+                                     r"(?>(a+)+)", r"(?:(b+)*c)++"])
 def test_nested_quantifiers_are_rejected(pattern):
     with pytest.raises(Catastrophic):
         check_pattern(pattern)

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 
+from .lines import lines_of
+
 # Markers sit in a comment near the secret; on a minified megabyte-long line, look only this far.
 REACH = 4096
 SAME_LINE = re.compile(rb"hushgate:allow(?!-next-line)|gitleaks:allow|pragma: ?allowlist secret")
@@ -14,9 +16,7 @@ NEXT_LINE = re.compile(rb"hushgate:allow-next-line|pragma: ?allowlist nextline s
 
 
 def line_span(data: bytes, offset: int) -> tuple[int, int]:
-    start = data.rfind(b"\n", 0, offset) + 1
-    end = data.find(b"\n", offset)
-    return start, len(data) if end < 0 else end
+    return lines_of(data).span(offset)
 
 
 def is_allowed_by_marker(data: bytes, offset: int) -> bool:

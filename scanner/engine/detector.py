@@ -14,6 +14,7 @@ from . import filters
 from .allow_markers import is_allowed_by_marker
 from .decoders import encoded_runs
 from .entropy import fits_charset, shannon_entropy
+from .lines import lines_of
 from .prefilter import matches_in
 
 
@@ -166,9 +167,9 @@ class Detector:
         if any(allow.search(secret, timeout=self.limits.regex_timeout) for allow in rule.allow_matchers):
             return None
         start, end = match.span(group)
-        line_start = data.rfind(b"\n", 0, start) + 1
-        line_end = data.find(b"\n", end)
-        line_end = len(data) if line_end < 0 else line_end
+        lines = lines_of(data)
+        line_start, _ = lines.span(start)
+        _, line_end = lines.span(end)
         if rule.is_generic and filters.is_minified_line(path, line_end - line_start):
             return None
         line_text = data[max(line_start, start - MAX_LINE_CONTEXT):min(line_end, end + MAX_LINE_CONTEXT)]
@@ -194,9 +195,9 @@ class Detector:
 def locate(data: bytes, start: int, end: int) -> tuple[int, int, int]:
     """1-based line and column of `start`, and the column just past `end` (counted in
     characters, on the start line's numbering when the span covers several lines)."""
-    line_start = data.rfind(b"\n", 0, start) + 1
-    column = len(data[line_start:start].decode("utf-8", "replace")) + 1
-    return data.count(b"\n", 0, start) + 1, column, column + len(data[start:end].decode("utf-8", "replace"))
+    lines = lines_of(data)
+    column = lines.column(start)
+    return lines.number(start), column, column + len(data[start:end].decode("utf-8", "replace"))
 
 
 def drop_generic_overlaps(spans: list[tuple[Finding, int]]) -> list[tuple[Finding, int]]:

@@ -5,6 +5,7 @@ syntax; `go_to_python` rewrites the differences that change what a pattern match
 """
 from __future__ import annotations
 
+import hashlib
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,7 +55,12 @@ def apply_gitleaks_config(ruleset: RuleSet, config: GitleaksConfig) -> RuleSet:
         elif rule.id not in config.disabled:
             kept.append(rule)
     rules = kept + [rule for rule in config.rules if rule.id not in config.disabled]
-    return RuleSet(rules=rules, warnings=warnings, digest=ruleset.digest + ":" + str(config.path),
+    # The digest keys caches and org rescans, so it follows the config's content, not its path.
+    allowlists = [(a.regexes, a.target, a.paths, a.stopwords, a.condition,
+                   sorted(a.rule_ids) if a.rule_ids is not None else None) for a in config.allowlists]
+    content = repr((config.rules, allowlists, sorted(config.disabled))).encode("utf-8")
+    digest = hashlib.sha256(ruleset.digest.encode() + b"\0" + content).hexdigest()
+    return RuleSet(rules=rules, warnings=warnings, digest=digest,
                    allowlists=list(ruleset.allowlists) + config.allowlists)
 
 

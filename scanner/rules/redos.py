@@ -74,7 +74,12 @@ def visit(items: list, warnings: list) -> None:
                 visit(list(branch), warnings)
         elif op in (sre.ASSERT, sre.ASSERT_NOT):
             visit(list(arg[1]), warnings)
-        # ATOMIC_GROUP and POSSESSIVE_REPEAT never backtrack into themselves: nothing to find there.
+        # Atomic groups and possessive repeats are never re-entered once matched, so they are no
+        # outer loop; what they hold still backtracks until it first matches.
+        elif op == sre.ATOMIC_GROUP:
+            visit(list(arg), warnings)
+        elif op == sre.POSSESSIVE_REPEAT:
+            visit(list(arg[2]), warnings)
 
 
 def whole_iteration_by_inner_repeat(items: list) -> bool:
