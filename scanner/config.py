@@ -18,6 +18,9 @@ class Config:
     max_file_size: int | None = None
 
 
+KNOWN_KEYS = {"rules", "no_default_rules", "exclude", "min_confidence", "max_file_size"}
+
+
 def find_config(start: Path) -> Path | None:
     """The nearest .hushgate.toml, or pyproject.toml with [tool.hushgate], from start upwards
     to the repository root."""
@@ -49,6 +52,9 @@ def load_config(explicit: str | None = None, start: Path | None = None) -> Confi
         raise HushgateError(f"{path}: invalid TOML: {exc}") from None
     if path.name == "pyproject.toml":
         data = data.get("tool", {}).get("hushgate", {})
+    unknown = sorted(set(data) - KNOWN_KEYS)
+    if unknown:  # a misspelt key would otherwise silently scan what the user meant to exclude
+        raise HushgateError(f"{path}: unknown setting {unknown[0]!r} (known: {', '.join(sorted(KNOWN_KEYS))})")
     base = path.parent
     try:
         return Config(

@@ -77,10 +77,13 @@ def test_show_secrets_prints_them(leaky, cli):
 
 
 def test_stdin(cli):
-    result = cli("scan", "-", "-f", "json", input=f"token={GITHUB_PAT}\n")
+    text = f"token={GITHUB_PAT}\n"
+    result = cli("scan", "-", "-f", "json", input=text)
     assert result.returncode == 1
-    finding = json.loads(result.stdout)["findings"][0]
+    report = json.loads(result.stdout)
+    finding = report["findings"][0]
     assert finding["path"] == "<stdin>" and finding["rule_id"] == "github-pat-classic"
+    assert report["summary"]["files"] == 1 and report["summary"]["bytes"] == len(text)  # was 0
 
 
 def test_output_file(leaky, cli, tmp_path):

@@ -11,7 +11,8 @@ RANDOM_HEX = "7a37536f6fd2a0591c9cb173b4036eb8"
 
 @pytest.mark.parametrize("predicate, rejected, kept", [
     (filters.is_templated, ["${API_KEY}", "{{ vault_token }}", "%(password)s", "$TOKEN", "%DB_PASS%",
-                            "VS%0.f0COMNTOOLS"], [RANDOM_ALNUM, "a%2Fb%3Dc"]),
+                            "VS%0.f0COMNTOOLS", "user:%s@host", "$(cat /run/secrets/db)"],
+     [RANDOM_ALNUM, "a%2Fb%3Dc", "k8#x%sZ2!q$(a)9@Lm"]),
     (filters.is_masked, ["xxxxxxxxxxxx", "sk_live_****", "abc...xyz", "<your-api-key>"], [RANDOM_ALNUM]),
     (filters.is_repeated_character, ["aaaaaaaa", "00000000", "abababab"], [RANDOM_ALNUM]),
     (filters.is_documented_example, ["AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"],

@@ -61,6 +61,7 @@ def test_corrupt_ignore_file(tree, cli, content, words):
     ("exclude = 3\n", ["'exclude'"]),
     ("min_confidence = \"sure\"\n", ["min_confidence"]),
     ("rules = [\"missing.toml\"]\n", ["rule pack not found"]),
+    ("exlude = [\"vendor/\"]\n", ["unknown setting", "'exlude'"]),
 ])
 def test_corrupt_config(tree, cli, content, words):
     (tree / ".hushgate.toml").write_text(content)

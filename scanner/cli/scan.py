@@ -46,15 +46,34 @@ def scan_files(args):
 
 
 def scan_stdin(scanner, result) -> None:
+    import time
+
     from ..engine.detector import RuleTimeout
     from ..pipeline import ScanInterrupted
     from ..sources.encoding import utf8_stream
 
+    started = time.perf_counter()
+    stdin = CountingReader(sys.stdin.buffer)
     try:
-        result.findings.extend(scanner.scan_stream(utf8_stream(sys.stdin.buffer), "<stdin>"))
+        result.findings.extend(scanner.scan_stream(utf8_stream(stdin), "<stdin>"))
     except RuleTimeout as exc:
         result.findings.extend(exc.findings)
         result.error("<stdin>", str(exc))
     except KeyboardInterrupt:
         raise ScanInterrupted(result) from None
+    finally:
+        result.bytes += stdin.count
+        result.seconds += time.perf_counter() - started
     result.files += 1
+
+
+class CountingReader:
+    """A byte stream that counts what was read from it: the summary's bytes for stdin."""
+
+    def __init__(self, handle):
+        self.handle, self.count = handle, 0
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.handle.read(size)
+        self.count += len(data)
+        return data

@@ -34,7 +34,10 @@ STOPWORDS = frozenset(
     "apikey api_key empty unset unknown disabled enabled hidden masked private public value".split()
 )
 TEMPLATE = re.compile(
-    r"\$\{[^}]*\}|\{\{.*?\}\}|%\([^)]*\)[sdr]|%\d*\.\d*f|%-?\d*[sd](?![0-9A-Fa-f])|\$\(.*?\)|^\$[A-Za-z_]\w*$|<%.*?%>|@[A-Za-z_]+@|^%[A-Za-z_]\w*%$")
+    # `%s` and `$(...)` only count where they read as a placeholder or a command, not as
+    # characters of a random key (Django's keys draw from %, $, ( and ) too).
+    r"\$\{[^}]*\}|\{\{.*?\}\}|%\([^)]*\)[sdr]|%\d*\.\d*f|(?<![^\s:=/'\"])%-?\d*[sd](?![^\s:@/'\"])"
+    r"|\$\([A-Za-z_][\w .\-/]{2,}\)|^\$[A-Za-z_]\w*$|<%.*?%>|@[A-Za-z_]+@|^%[A-Za-z_]\w*%$")
 MASK = re.compile(r"(?i)x{4,}|\*{3,}|\.{3,}|#{4,}|•{3,}|<[a-z _\-]{3,}>")
 DOCUMENTED_EXAMPLE = re.compile(r"EXAMPLE")
 KEYBOARD_PAIRS = frozenset(row[i:i + 2] for row in ("qwertyuiop", "asdfghjkl", "zxcvbnm", "1234567890")
