@@ -60,6 +60,12 @@ def test_bad_flag_exits_2(cli):
     assert cli("scan", "--no-such-flag").returncode == 2
 
 
+def test_bad_flag_value_is_one_line_naming_the_flag(cli):
+    result = cli("scan", "--fail-on", "bogus")
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "--fail-on" in result.stderr and "usage:" not in result.stderr
+
+
 @pytest.mark.parametrize("fmt", ["console", "json"])
 def test_no_raw_secret_without_show_secrets(leaky, cli, tmp_path, fmt):
     out = tmp_path / f"report.{fmt}"

@@ -24,11 +24,20 @@ COMMANDS = [
 ]
 
 
+class OneLineErrorParser(argparse.ArgumentParser):
+    """A usage mistake is one line on stderr, like every other error; the usage is one -h away."""
+
+    def error(self, message: str):
+        from ..report.text import escape_control
+
+        self.exit(2, f"{self.prog}: error: {escape_control(message)} (see {self.prog} -h)\n")
+
+
 def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     """The whole parser; given the command line, only the invoked command's module is imported
     (the others keep a bare entry for `--help`): a hook's start-up pays for one command only."""
     wanted = requested_command(argv) if argv is not None else None
-    parser = argparse.ArgumentParser(
+    parser = OneLineErrorParser(
         prog="hushgate",
         description="Find secrets before they leak: files, staged changes, pushes and git history.",
         epilog="Exit codes: 0 no findings, 1 findings, 2 usage or runtime error.",
