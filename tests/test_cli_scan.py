@@ -173,3 +173,13 @@ def test_version_and_help(cli):
     assert cli("--version").stdout.startswith("hushgate ")
     for command in ("scan", "rules"):
         assert cli(command, "-h").returncode == 0
+
+
+def test_several_folders_keep_their_names_apart(tmp_path, cli):
+    for name in ("one", "two"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "creds.txt").write_text(f"token={GITHUB_PAT}\n")
+    report = json.loads(cli("scan", "one", "two", "-f", "json", cwd=tmp_path).stdout)
+    assert sorted(f["path"] for f in report["findings"]) == ["one/creds.txt", "two/creds.txt"]
+    single = json.loads(cli("scan", "one", "-f", "json", cwd=tmp_path).stdout)
+    assert [f["path"] for f in single["findings"]] == ["creds.txt"]

@@ -123,7 +123,7 @@ def test_rule_timeout_is_reported_by_rule_and_file_and_other_findings_stay(tmp_p
     assert len(report["errors"]) == 1 and report["errors"][0]["path"] == "a.txt"
     assert "'slow-rule'" in report["errors"][0]["error"] and report["summary"]["errors"] == 1
     console = cli("scan", tree, "--rules", slow_pack, "--engine", "portable", env=FAST_TIMEOUT)
-    assert "warning: a.txt: rule 'slow-rule'" in console.stdout and "1 errors" in console.stdout
+    assert "warning: a.txt: rule 'slow-rule'" in console.stdout and "1 error)" in console.stdout
 
 
 def test_rule_timeout_in_a_large_file_skips_one_window_not_the_file(tmp_path, cli, slow_pack):

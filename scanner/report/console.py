@@ -8,15 +8,18 @@ from .text import escape_control, human_size
 SEVERITY_STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan", "info": "dim"}
 
 
+def counted(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 def summary_line(result) -> str:
     summary = result.summary()
     count = len(result.findings)
     files_with = len({f.path for f in result.findings})
-    head = f"{count} secret{'s' if count != 1 else ''} found in {files_with} file{'s' if files_with != 1 else ''}" \
-        if count else "No secrets found"
-    scanned = f"{summary['files']} files, {human_size(summary['bytes'])} scanned in {summary['seconds']:.2f}s"
+    head = f"{counted(count, 'secret')} found in {counted(files_with, 'file')}" if count else "No secrets found"
+    scanned = f"{counted(summary['files'], 'file')}, {human_size(summary['bytes'])} scanned in {summary['seconds']:.2f}s"
     extras = [f"{summary['skipped']} skipped"] if summary["skipped"] else []
-    extras += [f"{summary['errors']} errors"] if summary["errors"] else []
+    extras += [counted(summary["errors"], "error")] if summary["errors"] else []
     extras += [f"{k.replace('_', ' ')}: {v}" for k, v in summary.items()
                if k not in ("files", "bytes", "findings", "skipped", "skipped_by_reason", "errors", "seconds")
                and isinstance(v, (int, str)) and v]

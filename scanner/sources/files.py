@@ -4,7 +4,7 @@ from __future__ import annotations
 import fnmatch
 import os
 import stat
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from collections.abc import Iterator
 
@@ -59,7 +59,10 @@ def walk(roots: list[str], exclude: tuple = (), max_file_size: int | None = None
     for root in roots:
         root_path = Path(root)
         if root_path.is_dir():
-            yield from walk_dir(root_path, exclude, max_file_size)
+            items = walk_dir(root_path, exclude, max_file_size)
+            # Several folders: name each file with its folder as given, so two `a.txt` differ.
+            prefix = root_path.as_posix().rstrip("/") + "/" if len(roots) > 1 and root_path != Path(".") else ""
+            yield from (replace(item, display=prefix + item.display) for item in items) if prefix else items
         else:
             yield from classify(root_path, root, root_path.resolve().parent, exclude, max_file_size)
 
