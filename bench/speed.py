@@ -20,9 +20,10 @@ applies to them):
 - dir-half, history-half (with --scale): the same inputs at half size, to show how time and
   memory grow with size.
 
-Peak memory is the larger of the biggest single process's peak RSS (`wait4`) and the peak of
-the whole process tree's summed PSS, sampled every 20 ms: forked workers share their parent's
-pages, which PSS counts once, and a tool's git subprocesses count as the tool's memory.
+Peak memory comes from one more run of each tool, not timed (sampling slows the sampled): the
+larger of the biggest single process's peak RSS (`wait4`) and the peak of the whole process
+tree's summed PSS, sampled every 20 ms. Forked workers share their parent's pages, which PSS
+counts once, and a tool's git subprocesses count as the tool's memory.
 """
 from __future__ import annotations
 
@@ -72,7 +73,8 @@ class Run:
 
 @dataclass
 class Tally:
-    runs: list = field(default_factory=list)
+    runs: list = field(default_factory=list)  # the timed runs
+    memory_run: Run | None = None  # one more, untimed, with the process tree's memory sampled
 
     @property
     def median(self) -> float:
@@ -84,7 +86,7 @@ class Tally:
 
     @property
     def peak(self) -> int:
-        return int(statistics.median(r.peak_bytes for r in self.runs))
+        return self.memory_run.peak_bytes
 
     @property
     def last(self) -> Run:
@@ -227,7 +229,9 @@ def sample_tree(root: int, done: threading.Event, peak: list) -> None:
         peak[0] = max(peak[0], sum(pss_bytes(pid) for pid in descendants(root)))
 
 
-def measure(argv: list, cwd: Path, env: dict, report: Path, count) -> Run:
+def measure(argv: list, cwd: Path, env: dict, report: Path, count, sample_memory: bool = False) -> Run:
+    """One run. Sampling the process tree's memory reads its page tables, which slows a tool
+    with many processes and page faults: it is done only in a separate, untimed run."""
     report.unlink(missing_ok=True)
     with tempfile.TemporaryFile() as errors:
         started = time.perf_counter()
@@ -235,11 +239,13 @@ def measure(argv: list, cwd: Path, env: dict, report: Path, count) -> Run:
                                    stdout=subprocess.DEVNULL, stderr=errors)
         done, peak = threading.Event(), [0]
         sampler = threading.Thread(target=sample_tree, args=(process.pid, done, peak), daemon=True)
-        sampler.start()
+        if sample_memory:
+            sampler.start()
         _, status, usage = os.wait4(process.pid, 0)
         seconds = time.perf_counter() - started
         done.set()
-        sampler.join()
+        if sample_memory:
+            sampler.join()
         process.returncode = os.waitstatus_to_exitcode(status)
         errors.seek(0)
         stderr = errors.read().decode("utf-8", "replace")
@@ -310,6 +316,9 @@ def bench(workload: Workload, runs: int, betterleaks: list, env: dict, work: Pat
             if attempt:
                 tallies[tool].runs.append(run)
         order.reverse()  # alternate who goes first, so neither always runs on a warmer machine
+    for tool in order:
+        argv, report, count = commands[tool]
+        tallies[tool].memory_run = measure(argv, workload.cwd, env, report, count, sample_memory=True)
     if set(cache.glob("*")) != primed:
         print(f"speed.py: {workload.name}: the rule packs changed during the timed runs (hushgate "
               "recompiled); run again for a clean measure", file=sys.stderr)

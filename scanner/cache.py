@@ -15,6 +15,9 @@ import zlib
 from pathlib import Path
 
 
+KEEP = 8  # entries of each kind: several projects with their own packs can share the cache
+
+
 def cache_dir() -> Path:
     configured = os.environ.get("HUSHGATE_CACHE_DIR")
     if configured:
@@ -53,6 +56,21 @@ def write_entry(path: Path, magic: bytes, payload: bytes, **header) -> None:
                 tmp.unlink()
             except OSError:
                 pass
+        return
+    prune(path)
+
+
+def prune(latest: Path) -> None:
+    """Keep the KEEP newest entries of `latest`'s kind (`hs-`, `rules-`): every edit of a pack and
+    every upgrade writes a new one, and old ones would pile up megabytes at a time."""
+    kind = latest.name.split("-", 1)[0] + "-"
+    try:
+        entries = sorted((entry for entry in latest.parent.iterdir() if entry.name.startswith(kind)),
+                         key=lambda entry: entry.stat().st_mtime_ns, reverse=True)
+        for stale in entries[KEEP:]:
+            stale.unlink()
+    except OSError:  # another process pruned first, or the folder is not ours to tidy
+        pass
 
 
 def code_digest(*files: Path) -> bytes:

@@ -190,3 +190,13 @@ def test_rules_compile_primes_the_cache_so_scans_never_compile(leaky, pack, tmp_
     after = database.stat()
     # A rebuild would have replaced the file (a new inode); a primed scan only reads it.
     assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+
+
+def test_old_entries_are_pruned(cache):
+    for number in range(12):
+        write_entry(cache / f"hs-{number:02}.db", b"MAGIC\n", b"payload")
+        os.utime(cache / f"hs-{number:02}.db", ns=(number * 10**9, number * 10**9))
+    write_entry(cache / "rules-a.json", b"MAGIC\n", b"payload")
+    kept = sorted(p.name for p in cache.glob("hs-*"))
+    assert kept == [f"hs-{number:02}.db" for number in range(4, 12)]
+    assert (cache / "rules-a.json").exists()

@@ -28,6 +28,9 @@ from .git import (display_path, git_command, git_env, git_stream, require_commit
 # A batch's ids (65 bytes at most each) fit in the pipe to cat-file, so writing them all
 # before reading the first answer never blocks.
 MAX_BATCH_BLOBS = 512
+# git keeps up to 96 MB of delta bases per cat-file, one per worker, and fills it as history
+# grows; 16 MB reads the requests history as fast and keeps memory flat.
+CAT_FILE_CONFIG = ("-c", "core.deltaBaseCacheLimit=16m")
 DEFAULT_MAX_BLOB = 10 << 20
 
 
@@ -93,7 +96,7 @@ def cat_file(repo_dir: str):
     if key not in _cat_files:
         try:
             _cat_files[key] = subprocess.Popen(
-                git_command(["cat-file", "--batch"]), cwd=repo_dir, stdin=subprocess.PIPE,
+                git_command([*CAT_FILE_CONFIG, "cat-file", "--batch"]), cwd=repo_dir, stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=git_env())
         except FileNotFoundError:
             raise HushgateError("git is not installed or not on PATH") from None
