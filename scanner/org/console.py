@@ -2,7 +2,7 @@
 widest, every finding, and the repositories that could not be scanned."""
 from __future__ import annotations
 
-from ..report.console import SEVERITY_STYLE
+from ..report.console import SEVERITY_STYLE, render_lines
 from ..report.text import escape_control
 
 STATUS_STYLE = {"open": "bold red", "revoked": "green", "false-positive": "dim", "accepted": "yellow"}
@@ -49,16 +49,4 @@ def report_lines(result) -> list[tuple[str, str]]:
 
 
 def render(result, show_secrets: bool = False, color: bool = False) -> str:
-    lines = report_lines(result)
-    if not color:
-        return "".join(text + "\n" for text, _ in lines)
-    from io import StringIO
-
-    from rich.console import Console
-    from rich.text import Text
-
-    buffer = StringIO()
-    console = Console(file=buffer, force_terminal=True, highlight=False, soft_wrap=True)
-    for text, style in lines:
-        console.print(Text(text, style=style))
-    return buffer.getvalue()
+    return render_lines(report_lines(result), color)

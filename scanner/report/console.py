@@ -56,9 +56,14 @@ def report_lines(result, show_secrets: bool) -> list[tuple[str, str]]:
 
 
 def render(result, show_secrets: bool = False, color: bool = False) -> str:
+    return render_lines(report_lines(result, show_secrets), color)
+
+
+def render_lines(lines: list[tuple[str, str]], color: bool) -> str:
+    """(text, style) lines as plain text, or styled by rich for a terminal."""
     # Titles and remediation come from rule packs, which a scanned repository's config can name:
     # every line is escaped, not only the file names.
-    lines = [(escape_control(text), style) for text, style in report_lines(result, show_secrets)]
+    lines = [(escape_control(text), style) for text, style in lines]
     if not color:
         return "".join(text + "\n" for text, _ in lines)
     from io import StringIO
