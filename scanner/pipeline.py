@@ -21,6 +21,9 @@ class ScanResult:
     errors: list = field(default_factory=list)
     seconds: float = 0.0
     extra: dict = field(default_factory=dict)
+    # Where the scan root sits inside its repository ("src/"), for reports that need
+    # repository-relative paths (SARIF for code scanning); findings stay relative to the root.
+    root_in_repo: str = ""
 
     def skip(self, reason: str, count: int = 1) -> None:
         self.skipped[reason] = self.skipped.get(reason, 0) + count

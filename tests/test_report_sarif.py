@@ -149,3 +149,18 @@ def test_secrets_are_redacted_unless_asked(document):
     text = sarif.render(result)
     assert not any(secret in text for secret in ALL)
     assert all(secret in sarif.render(result, show_secrets=True) for secret in ALL)
+
+
+def test_sarif_uris_are_relative_to_the_repository_root_when_a_subfolder_is_scanned(tmp_path, cli):
+    import subprocess
+
+    from fakes import GITHUB_PAT
+
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "app.py").write_text(f"TOKEN = '{GITHUB_PAT}'\n")
+    sarif = json.loads(cli("scan", "src", "-f", "sarif", cwd=tmp_path).stdout)
+    [result] = sarif["runs"][0]["results"]
+    assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "src/app.py"
+    report = json.loads(cli("scan", "src", "-f", "json", cwd=tmp_path).stdout)
+    assert report["findings"][0]["path"] == "app.py"

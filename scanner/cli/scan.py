@@ -40,9 +40,22 @@ def scan_files(args):
     from ..pipeline import ScanResult
 
     result = scanner.scan_paths(paths, exclude, max_file_size, jobs(args)) if paths else ScanResult()
+    if len(paths) == 1 and Path(paths[0]).is_dir():
+        result.root_in_repo = root_in_repo(Path(paths[0]))
     if "-" in args.paths:
         scan_stdin(scanner, result)
     return result
+
+
+def root_in_repo(root: Path) -> str:
+    """`src/` when scanning the `src` folder of a repository; "" at its root or outside git."""
+    from ..fingerprints import find_repo_root
+
+    resolved = root.resolve()
+    repo = find_repo_root(resolved)
+    if repo is None or repo == resolved:
+        return ""
+    return resolved.relative_to(repo).as_posix() + "/"
 
 
 def scan_stdin(scanner, result) -> None:

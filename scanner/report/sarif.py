@@ -44,22 +44,22 @@ def rule_descriptor(finding) -> dict:
     }
 
 
-def location(finding) -> dict:
-    physical = {"artifactLocation": {"uri": artifact_uri(finding.path), "uriBaseId": "%SRCROOT%"}}
+def location(finding, root_in_repo: str = "") -> dict:
+    physical = {"artifactLocation": {"uri": artifact_uri(root_in_repo + finding.path), "uriBaseId": "%SRCROOT%"}}
     if finding.line:  # line 0: a file-name rule, the whole file is the location
         physical["region"] = {"startLine": finding.line, "startColumn": finding.column,
                               "endLine": finding.line, "endColumn": max(finding.end_column, finding.column + 1)}
     return {"physicalLocation": physical}
 
 
-def result_entry(finding, rule_index: int, show_secrets: bool) -> dict:
+def result_entry(finding, rule_index: int, show_secrets: bool, root_in_repo: str = "") -> dict:
     shown = finding.secret if show_secrets else finding.secret_preview
     entry = {
         "ruleId": finding.rule_id,
         "ruleIndex": rule_index,
         "level": LEVELS.get(finding.severity, "warning"),
         "message": {"text": f"{finding.title} found: {shown}. {finding.remediation.strip()}".strip()},
-        "locations": [location(finding)],
+        "locations": [location(finding, root_in_repo)],
         "partialFingerprints": {"hushgateLocation/v1": finding.location_fingerprint or finding.fingerprint},
         "properties": {"severity": finding.severity, "confidence": finding.confidence,
                        "valueFingerprint": finding.fingerprint},
@@ -79,7 +79,8 @@ def as_document(result, show_secrets: bool = False) -> dict:
         "tool": {"driver": {"name": "hushgate", "version": __version__, "semanticVersion": __version__,
                             "informationUri": INFORMATION_URI, "rules": list(rules.values())}},
         "columnKind": "unicodeCodePoints",
-        "results": [result_entry(f, index[f.rule_id], show_secrets) for f in result.findings],
+        "results": [result_entry(f, index[f.rule_id], show_secrets, getattr(result, "root_in_repo", ""))
+                    for f in result.findings],
         "invocations": [{
             "executionSuccessful": True,
             "toolExecutionNotifications": [
