@@ -8,9 +8,9 @@ import regex
 from fakes import GITHUB_PAT
 from scanner.errors import HushgateError
 from scanner.pipeline import Scanner
+from scanner.project_files import find_gitleaks_config
 from scanner.rules import load_rules
-from scanner.rules.gitleaks import (apply_gitleaks_config, find_gitleaks_config, go_to_python,
-                                    load_gitleaks_config, with_secret_group)
+from scanner.rules.gitleaks import apply_gitleaks_config, go_to_python, load_gitleaks_config, with_secret_group
 
 ACME = "acme_q7gv2xk9lm3np5rt8wz1bc4d"
 CONFIG = """

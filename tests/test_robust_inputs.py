@@ -227,7 +227,7 @@ def test_max_file_size_skips_and_counts(tmp_path, cli):
     (["--max-file-size", "1e400m"], "not a size"),
     (["--max-file-size", "-3"], "not a size"),
     (["--regex-timeout", "0"], "seconds above 0"),
-    (["--max-decode-depth", "-1"], "0 or more"),
+    (["--max-decode-depth", "-1"], "at least 0"),
 ])
 def test_bad_limit_values_are_usage_errors(tmp_path, cli, args, message):
     done = cli("scan", tmp_path, *args)

@@ -30,7 +30,7 @@ def with_gitleaks(ruleset, args, start: Path):
     root (announced on stderr, since it changes what is reported)."""
     import sys
 
-    from ..rules.gitleaks import apply_gitleaks_config, find_gitleaks_config, load_gitleaks_config
+    from ..project_files import find_gitleaks_config
 
     path = getattr(args, "gitleaks_config", None)
     if path == "none":
@@ -40,6 +40,8 @@ def with_gitleaks(ruleset, args, start: Path):
         if path is None:
             return ruleset
         print(f"hushgate: using gitleaks config {path} (--gitleaks-config none to ignore it)", file=sys.stderr)
+    from ..rules.gitleaks import apply_gitleaks_config, load_gitleaks_config
+
     merged = apply_gitleaks_config(ruleset, load_gitleaks_config(Path(path)))
     for warning in merged.warnings[len(ruleset.warnings):]:
         print(f"hushgate: warning: {warning}", file=sys.stderr)
@@ -164,14 +166,22 @@ def limits(args):
 
 
 def load_triage(args, start: Path) -> None:
-    """Read the baseline and the ignore file before scanning, so a broken one fails fast."""
-    from ..triage.baseline import load_baseline
-    from ..triage.ignore import find_ignore_file, load_ignore_file
+    """Read the baseline and the ignore file before scanning, so a broken one fails fast. Their
+    parsers are imported only when there is one: a hook run usually has neither."""
+    from ..project_files import find_ignore_file
 
     baseline = getattr(args, "baseline", None)
-    args.loaded_baseline = load_baseline(baseline) if baseline else None
+    args.loaded_baseline = None
+    if baseline:
+        from ..triage.baseline import load_baseline
+
+        args.loaded_baseline = load_baseline(baseline)
     ignore_file = getattr(args, "ignore_file", None) or find_ignore_file(start)
-    args.loaded_ignore = load_ignore_file(ignore_file) if ignore_file else None
+    args.loaded_ignore = None
+    if ignore_file:
+        from ..triage.ignore import load_ignore_file
+
+        args.loaded_ignore = load_ignore_file(ignore_file)
 
 
 def covers_baseline(args) -> bool:

@@ -21,8 +21,8 @@ def run(args) -> int:
     from ..sources.staged import scan_staged
     from .options import build_scanner
 
-    work_tree = discover(".").require_work_tree("hushgate staged")
-    scanner = build_scanner(args, start=Path(work_tree))
-    result = scan_staged(scanner, work_tree, args.files, excludes(args),
+    repo = discover(".")
+    scanner = build_scanner(args, start=Path(repo.require_work_tree("hushgate staged")))
+    result = scan_staged(scanner, repo, args.files, excludes(args),
                          args.max_file_size or args.project_config.max_file_size, jobs(args), warn)
     return emit_for_hook(result, args, "git commit", "hushgate")

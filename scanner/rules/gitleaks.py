@@ -16,7 +16,6 @@ from ..errors import HushgateError
 from .allowlist import TARGETS, Allowlist
 from .model import Rule, RuleSet
 
-CONFIG_NAME = ".gitleaks.toml"
 MAX_EXTEND_DEPTH = 5
 FLAG_GROUP = regex.compile(r"\(\?([a-zA-Z]*(?:-[a-zA-Z]+)?)\)")
 SUPPORTED_FLAGS = set("imsx-")
@@ -29,18 +28,6 @@ class GitleaksConfig:
     allowlists: list = field(default_factory=list)
     disabled: set = field(default_factory=set)
     warnings: list = field(default_factory=list)
-
-
-def find_gitleaks_config(start: Path) -> Path | None:
-    """`.gitleaks.toml` at the root of the repository holding `start` (or in `start` itself when
-    it is in no repository), as gitleaks looks for it at the root of what it scans."""
-    start = start.resolve()
-    for folder in [start, *start.parents]:
-        if (folder / ".git").exists():
-            candidate = folder / CONFIG_NAME
-            return candidate if candidate.is_file() else None
-    candidate = start / CONFIG_NAME
-    return candidate if candidate.is_file() else None
 
 
 def apply_gitleaks_config(ruleset: RuleSet, config: GitleaksConfig) -> RuleSet:

@@ -133,6 +133,7 @@ class Repo:
     git_dir: str
     work_tree: str | None  # None for a bare repository
     shallow: bool
+    head: str | None = None  # HEAD's commit; None on an unborn branch, and without a work tree
 
     def require_work_tree(self, purpose: str) -> str:
         if self.work_tree is None:
@@ -147,7 +148,7 @@ def discover(path: str = ".") -> Repo:
     try:
         done = subprocess.run(
             git_command(["rev-parse", "--is-bare-repository", "--is-shallow-repository",
-                         "--absolute-git-dir", "--show-toplevel"]),
+                         "--absolute-git-dir", "--show-toplevel", "--verify", "--quiet", "HEAD^{commit}"]),
             cwd=path, capture_output=True, env=git_env())
     except FileNotFoundError:
         raise HushgateError("git is not installed or not on PATH") from None
@@ -159,9 +160,11 @@ def discover(path: str = ".") -> Repo:
         if message.startswith("git refuses"):
             raise HushgateError(message)
         raise HushgateError(f"git rev-parse: {message}")
-    # --show-toplevel fails after printing the rest when there is no work tree (bare, or inside .git).
-    work_tree = lines[3] if done.returncode == 0 and len(lines) > 3 and lines[0] == "false" else None
-    return Repo(git_dir=lines[2], work_tree=work_tree, shallow=lines[1] == "true")
+    # --show-toplevel fails (exit 128) after printing the rest when there is no work tree (bare, or
+    # inside .git); then --verify prints HEAD's commit, or fails (exit 1) on an unborn branch.
+    work_tree = lines[3] if done.returncode in (0, 1) and len(lines) > 3 and lines[0] == "false" else None
+    head = lines[4] if done.returncode == 0 and len(lines) > 4 else None
+    return Repo(git_dir=lines[2], work_tree=work_tree, shallow=lines[1] == "true", head=head)
 
 
 def resolve_commit(repo_dir: str, revision: str) -> str | None:

@@ -14,15 +14,15 @@ from ..findings import Finding
 from ..pipeline import ScanResult
 from .diff import findings_in_added_lines, parse_patches
 from .files import is_excluded
-from .git import SAFE_DIFF, empty_tree, git_stream, resolve_commit, wide_text_lines
+from .git import SAFE_DIFF, Repo, empty_tree, git_stream, wide_text_lines
 
 
-def staged_changes(work_tree: str):
+def staged_changes(repo: Repo):
     """FileChange for every file the index changes, deletions left out."""
-    base = resolve_commit(work_tree, "HEAD") or empty_tree(work_tree)
+    base = repo.head or empty_tree(repo.work_tree)
     args = ["diff-index", "--cached", "-p", "-U0", "-M", "--diff-filter=d", "--submodule=short",
             *SAFE_DIFF, base, "--"]
-    with git_stream(args, cwd=work_tree) as process:
+    with git_stream(args, cwd=repo.work_tree) as process:
         for item in parse_patches(process.stdout):
             if not isinstance(item, bytes):
                 yield item
@@ -35,15 +35,17 @@ def repo_relative(name: str, work_tree: str) -> str:
     return os.path.relpath(os.path.join(folder, os.path.basename(absolute)), work_tree).replace(os.sep, "/")
 
 
-def scan_staged(scanner, work_tree: str, files: list[str] = (), exclude: tuple = (),
+def scan_staged(scanner, repo: Repo, files: list[str] = (), exclude: tuple = (),
                 max_file_size: int | None = None, jobs: int = 1, warn=lambda message: None) -> ScanResult:
-    """Findings on staged added lines; with `files`, only those, and a given file that the index
-    does not change (as `pre-commit run --all-files` passes them) is scanned whole."""
+    """Findings on staged added lines of a repository with a work tree; with `files`, only those,
+    and a given file that the index does not change (as `pre-commit run --all-files` passes them)
+    is scanned whole."""
     started = time.perf_counter()
     result = ScanResult()
+    work_tree = repo.work_tree
     wanted = {repo_relative(name, work_tree): name for name in files}
     changed = set()
-    for change in staged_changes(work_tree):
+    for change in staged_changes(repo):
         path = change.path
         changed.add(path)
         if wanted and path not in wanted:

@@ -22,7 +22,6 @@ from pathlib import Path
 
 from ..errors import HushgateError
 
-DEFAULT_IGNORE_FILE = ".hushgateignore"
 SELECTORS = ("fingerprint", "rule", "path")
 KEYS = SELECTORS + ("reason", "expires")
 
@@ -113,14 +112,3 @@ def parse_date(value, where: str) -> datetime.date | None:
         except ValueError:
             pass
     raise ValueError(f"{where}: 'expires' must be a date, YYYY-MM-DD")
-
-
-def find_ignore_file(start: Path) -> Path | None:
-    """`.hushgateignore` at the scan root, else at the root of its repository."""
-    from ..fingerprints import find_repo_root
-
-    root = find_repo_root(start)
-    for folder in (start, root):
-        if folder is not None and (folder / DEFAULT_IGNORE_FILE).is_file():
-            return folder / DEFAULT_IGNORE_FILE
-    return None

@@ -2,7 +2,6 @@
 reason, and say what needs attention (stale baseline entries, expired ignore entries)."""
 from __future__ import annotations
 
-import datetime
 from collections import Counter
 
 from ..errors import HushgateError
@@ -15,11 +14,13 @@ def apply_triage(result, key: bytes, baseline=None, ignore=None, check_stale: bo
                  today: datetime.date | None = None, baseline_name: str = "baseline") -> None:
     """Filter result.findings in place; record counts in result.extra and notices in
     result.extra["notices"]. `check_stale` only when the scan saw everything the baseline did."""
-    today = today or datetime.date.today()
     for finding in result.findings:
         finding.location_fingerprint = location_fingerprint(key, finding.rule_id, finding.secret, finding.path)
     if baseline is None and ignore is None:
         return
+    import datetime  # here: most hook runs have neither a baseline nor an ignore file
+
+    today = today or datetime.date.today()
     if baseline is not None and baseline.key_id != key_id(key):
         raise HushgateError(
             f"{baseline_name} was made with fingerprint key {baseline.key_id}, but this scan uses key "
