@@ -9,3 +9,8 @@ def test_repository_passes_its_own_scan(cli):
     files = [name for name in tracked.stdout.splitlines() if (ROOT / name).is_file()]
     result = cli("scan", *files, cwd=ROOT)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_repository_history_passes_its_own_scan(cli):
+    result = cli("history", ROOT, "--no-progress", cwd=ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
