@@ -87,3 +87,14 @@ def test_decoded_size_is_bounded(default_rules):
 def test_plain_and_encoded_copies_are_both_reported(default_rules):
     findings = github_findings(scan(default_rules, f"a = {GITHUB_PAT}\nb = {b64(ENV_TEXT)}\n"))
     assert [(f.line, f.decoded_from) for f in findings] == [(1, None), (2, "base64")]
+
+
+def test_base64_value_after_an_assignment_is_decoded(scanner):
+    import base64
+
+    from fakes import GITHUB_PAT
+
+    encoded = base64.b64encode(f"token: {GITHUB_PAT}\n".encode()).decode()
+    [finding] = scanner.scan_bytes(f"CONFIG_B64={encoded}\n".encode(), "ci.env")
+    assert finding.rule_id == "github-pat-classic" and finding.decoded_from == "base64"
+    assert finding.line == 1 and finding.column > len("CONFIG_B64=")

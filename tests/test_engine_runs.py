@@ -9,8 +9,10 @@ from scanner.engine.runs import base64_spans, hex_spans
 
 
 def base64_definition(min_chars: int):
+    """Not inside a longer run, nor right after a long run's padding (`KEY=` is fine)."""
     alphabet, neighbour = rb"[A-Za-z0-9+/_\-]", rb"[A-Za-z0-9+/=_\-]"
-    return regex.compile(rb"(?<!%s)%s{%d,}={0,2}(?!%s)" % (neighbour, alphabet, min_chars, neighbour))
+    return regex.compile(rb"(?<!%s)(?<!%s{%d}={1,2})%s{%d,}={0,2}(?!%s)"
+                         % (alphabet, alphabet, min_chars, alphabet, min_chars, neighbour))
 
 
 def hex_definition(min_chars: int):

@@ -30,8 +30,9 @@ HEX_MASK = mask_table(HEX_CHARS)
 
 def base64_spans(data: bytes, min_chars: int):
     """Spans of base64 text: a maximal run of at least `min_chars` base64 characters (standard or
-    URL-safe alphabet), not preceded by `=`, plus at most two `=` of padding that nothing from
-    the alphabet follows."""
+    URL-safe alphabet), plus at most two `=` of padding that nothing from the alphabet follows.
+    A run right after another long run's padding continues that blob and is not a run of its
+    own; after a short word and `=` (`KEY=...`) it is a value."""
     mask = data.translate(BASE64_MASK)
     size, needle, member, padding = len(mask), MEMBER * min_chars, MEMBER[0], PADDING[0]
     start = mask.find(needle)
@@ -41,10 +42,18 @@ def base64_spans(data: bytes, min_chars: int):
         padded = end
         while padded < size and padded - end <= 2 and mask[padded] == padding:
             padded += 1
-        if not (start and mask[start - 1] == padding or padded - end > 2
+        if not (continues_padded_run(mask, start, needle) or padded - end > 2
                 or padded < size and mask[padded] == member):
             yield start, padded
         start = mask.find(needle, end)
+
+
+def continues_padded_run(mask: bytes, start: int, needle: bytes) -> bool:
+    """True when `=` padding ending a run of at least len(needle) characters precedes `start`."""
+    before = start
+    while before > 0 and start - before < 2 and mask[before - 1] == PADDING[0]:
+        before -= 1
+    return before < start and mask[max(0, before - len(needle)):before] == needle
 
 
 def hex_spans(data: bytes, min_chars: int):
