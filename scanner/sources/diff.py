@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from collections.abc import Iterable, Iterator
 
 from ..engine.detector import RuleTimeout
-from .git import display_path
+from .files import is_excluded
+from .git import display_path, wide_text_lines
 
 HUNK = re.compile(rb"^(@@+) ((?:-\d+(?:,\d+)? )+\+\d+(?:,\d+)?) @@+")
 SUBMODULE_MODE = b"160000"
@@ -186,3 +187,33 @@ def findings_in_added_lines(scanner, change: FileChange) -> list:
     for finding in findings:
         finding.line = change.new_line_number(finding.line)
     return findings
+
+
+
+def scan_change(scanner, change: FileChange, result, repo_dir: str, commit: str | None, exclude: tuple,
+                warn) -> list:
+    """Findings of one changed file (its name, then its added lines) of a commit, or of the index
+    when `commit` is None; counted in `result`."""
+    path = change.path
+    if is_excluded(path, exclude):
+        result.skip("excluded")
+        return []
+    if change.submodule:
+        result.skip("submodule")
+        warn(f"{path}: submodule skipped " + (f"in commit {commit[:12]}" if commit
+                                                else "(scan it in its own repository)"))
+        return []
+    found = scanner.scan_name(path) if change.new_file else []
+    if change.binary:  # git calls UTF-16 text binary: read the new content whole
+        change.added = wide_text_lines(repo_dir, (commit or "").encode() + b":" + change.raw_path)
+    if change.added is None:
+        result.skip("binary")
+        return found
+    result.files += 1
+    result.bytes += sum(len(line) + 1 for _, line in change.added)
+    try:
+        found += findings_in_added_lines(scanner, change)
+    except RuleTimeout as exc:
+        found += exc.findings
+        result.error(f"{path} ({commit[:12]})" if commit else path, str(exc))
+    return found

@@ -10,14 +10,11 @@ import subprocess
 import time
 from dataclasses import dataclass
 
-from ..engine.detector import RuleTimeout
 from ..errors import HushgateError
 from ..findings import Finding
 from ..pipeline import ScanResult
-from .diff import FileChange, findings_in_added_lines, parse_patches
-from .files import is_excluded
-from .git import (SAFE_DIFF, ZERO_SHA, git_stream, require_commit, resolve_commit, run_git, try_git,
-                  wide_text_lines)
+from .diff import FileChange, parse_patches, scan_change
+from .git import SAFE_DIFF, ZERO_SHA, git_stream, require_commit, resolve_commit, run_git, try_git
 
 OBJECT_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 COMMIT_MARK = b"\x01"  # starts the header line diff-tree prints before each commit's diff
@@ -135,27 +132,7 @@ def scan_commits(scanner, repo_dir: str, commits: list[tuple[str, str]], exclude
     result = ScanResult()
     tips = dict(commits)
     for commit, author, date, change in commit_changes(repo_dir, [c for c, _ in commits]):
-        path = change.path
-        if is_excluded(path, exclude):
-            result.skip("excluded")
-            continue
-        if change.submodule:
-            result.skip("submodule")
-            warn(f"{path}: submodule skipped in commit {commit[:12]}")
-            continue
-        found = scanner.scan_name(path) if change.new_file else []
-        if change.binary:
-            change.added = wide_text_lines(repo_dir, commit.encode() + b":" + change.raw_path)
-        if change.added is None:
-            result.skip("binary")
-        else:
-            result.files += 1
-            result.bytes += sum(len(line) + 1 for _, line in change.added)
-            try:
-                found += findings_in_added_lines(scanner, change)
-            except RuleTimeout as exc:
-                found += exc.findings
-                result.error(f"{path} ({commit[:12]})", str(exc))
+        found = scan_change(scanner, change, result, repo_dir, commit, exclude, warn)
         for finding in found:
             finding.commit, finding.author, finding.date = commit, author, date
         result.findings.extend(found)

@@ -9,12 +9,10 @@ from __future__ import annotations
 import os
 import time
 
-from ..engine.detector import RuleTimeout
 from ..findings import Finding
 from ..pipeline import ScanResult
-from .diff import findings_in_added_lines, parse_patches
-from .files import is_excluded
-from .git import SAFE_DIFF, Repo, empty_tree, git_stream, wide_text_lines
+from .diff import parse_patches, scan_change
+from .git import SAFE_DIFF, Repo, empty_tree, git_stream
 
 
 def staged_changes(repo: Repo):
@@ -50,27 +48,7 @@ def scan_staged(scanner, repo: Repo, files: list[str] = (), exclude: tuple = (),
         changed.add(path)
         if wanted and path not in wanted:
             continue
-        if is_excluded(path, exclude):
-            result.skip("excluded")
-            continue
-        if change.submodule:
-            result.skip("submodule")
-            warn(f"{path}: submodule skipped (scan it in its own repository)")
-            continue
-        if change.new_file:
-            result.findings.extend(scanner.scan_name(path))
-        if change.binary:
-            change.added = wide_text_lines(work_tree, b":" + change.raw_path)
-            if change.added is None:
-                result.skip("binary")
-                continue
-        result.files += 1
-        result.bytes += sum(len(line) + 1 for _, line in change.added)
-        try:
-            result.findings.extend(findings_in_added_lines(scanner, change))
-        except RuleTimeout as exc:
-            result.findings.extend(exc.findings)
-            result.error(path, str(exc))
+        result.findings.extend(scan_change(scanner, change, result, work_tree, None, exclude, warn))
     whole = [name for path, name in wanted.items() if path not in changed]
     if whole:
         merge(result, scanner.scan_paths(whole, exclude, max_file_size, jobs))

@@ -3,9 +3,13 @@ reason, and say what needs attention (stale baseline entries, expired ignore ent
 from __future__ import annotations
 
 from collections import Counter
+from typing import TYPE_CHECKING
 
 from ..errors import HushgateError
 from ..fingerprints import key_id, location_fingerprint
+
+if TYPE_CHECKING:  # datetime itself is imported only when there is something to triage
+    import datetime
 
 STALE_SHOWN = 5
 
