@@ -16,3 +16,32 @@ def secrets_file_text() -> str:
     return (f"aws_access_key_id = {AWS_KEY_ID}\n"
             f"aws_secret_access_key = {AWS_SECRET}\n"
             f"GITHUB_TOKEN = \"{GITHUB_PAT}\"\n")
+
+TOKEN_LINE = f'token = "{GITHUB_PAT}"\n'
+
+# A minimal user rule pack, and the token it finds.
+ACME_TOKEN = "acme_q7gv2xk9lm3np5rt8wz1"
+ACME_PACK = '''
+[[rules]]
+id = "acme-token"
+title = "Acme token"
+regex = 'acme_([a-z0-9]{20})'
+keywords = ["acme_"]
+[rules.examples]
+positive = ["acme_q7gv2xk9lm3np5rt8wz1"]
+negative = ["acme_short"]
+'''
+
+# Exponential on a run of `a` with no digit after it: keeps a scan busy for as long as its
+# regex timeout allows (found only by the portable engine's keyword).
+SLOW_RULE = '''
+[[rules]]
+id = "slow-rule"
+title = "Slow rule"
+regex = '(?:a|a)+(\\d)'
+keywords = ["aaaa"]
+[rules.examples]
+positive = ["aaaa1"]
+negative = ["b"]
+'''
+SLOW_INPUT = "a" * 40 + "!\n"

@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from fakes import AWS_KEY_ID, AWS_SECRET, GITHUB_PAT, PEM_KEY, secrets_file_text
+from fakes import ACME_PACK, AWS_KEY_ID, AWS_SECRET, GITHUB_PAT, PEM_KEY, secrets_file_text
 
 REQUIRED_KEYS = {"rule_id", "title", "path", "line", "column", "secret_preview", "fingerprint",
                  "entropy", "severity", "confidence"}
@@ -135,15 +135,7 @@ def test_secret_straddling_a_window_boundary_is_found_once(tmp_path, scanner):
 
 def test_user_rules_extend_defaults_and_no_default_rules_replaces(tmp_path, cli):
     pack = tmp_path / "acme.toml"
-    pack.write_text('''[[rules]]
-id = "acme-token"
-title = "Acme token"
-regex = 'acme_([a-z0-9]{20})'
-keywords = ["acme_"]
-[rules.examples]
-positive = ["acme_q7gv2xk9lm3np5rt8wz1"]
-negative = ["acme_short"]
-''')
+    pack.write_text(ACME_PACK)
     target = tmp_path / "src"
     target.mkdir()
     (target / "a.txt").write_text(f"acme_q7gv2xk9lm3np5rt8wz1\ntoken={GITHUB_PAT}\n")

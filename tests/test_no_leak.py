@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from fakes import SLOW_RULE
 from gitrepo import GitRepo
 
 CANARIES = ("ghp_Th41TK7MxhScIVtkj4Hm6OH5KdyJ8f1QzMtG", "AKIAYPNLQZUFHPYSJUTG",
@@ -33,16 +34,7 @@ keywords = ["acme_"]
 positive = ["{PACK_CANARY}", "acme_short"]
 negative = ["nothing"]
 '''
-SLOW_PACK = '''
-[[rules]]
-id = "slow-rule"
-title = "Slow rule"
-regex = '(?:a|a)+(\\d)'
-keywords = ["aaaa"]
-[rules.examples]
-positive = ["aaaa1"]
-negative = ["b"]
-'''
+SLOW_PACK = SLOW_RULE
 FORMATS = ("json", "jsonl", "csv", "sarif", "junit", "html")
 
 

@@ -4,34 +4,12 @@ import json
 
 import pytest
 
-from fakes import GITHUB_PAT
+from fakes import ACME_PACK, SLOW_INPUT, SLOW_RULE, TOKEN_LINE
 from scanner.errors import HushgateError
 from scanner.rules import load_rules
 from scanner.rules.redos import Catastrophic, check_pattern
 
-TOKEN_LINE = f'token = "{GITHUB_PAT}"\n'
-RULE = '''
-[[rules]]
-id = "acme-token"
-title = "Acme token"
-regex = 'acme_([a-z0-9]{20})'
-keywords = ["acme_"]
-[rules.examples]
-positive = ["acme_q7gv2xk9lm3np5rt8wz1"]
-negative = ["acme_short"]
-'''
-# Exponential on a run of `a` with no digit after it; found only by the portable engine's keyword.
-SLOW_RULE = '''
-[[rules]]
-id = "slow-rule"
-title = "Slow rule"
-regex = '(?:a|a)+(\\d)'
-keywords = ["aaaa"]
-[rules.examples]
-positive = ["aaaa1"]
-negative = ["b"]
-'''
-SLOW_INPUT = "a" * 40 + "!\n"
+RULE = ACME_PACK
 
 
 @pytest.mark.parametrize("pack, message", [

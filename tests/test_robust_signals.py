@@ -11,21 +11,8 @@ import time
 
 import pytest
 
-from fakes import GITHUB_PAT
+from fakes import SLOW_INPUT, SLOW_RULE, TOKEN_LINE
 
-TOKEN_LINE = f'token = "{GITHUB_PAT}"\n'
-# Exponential on a run of `a` without a digit after it: keeps a scan busy for as long as its timeout.
-SLOW_RULE = '''
-[[rules]]
-id = "slow-rule"
-title = "Slow rule"
-regex = '(?:a|a)+(\\d)'
-keywords = ["aaaa"]
-[rules.examples]
-positive = ["aaaa1"]
-negative = ["b"]
-'''
-SLOW_INPUT = "a" * 40 + "!\n"
 BUSY = {"HUSHGATE_REGEX_TIMEOUT": "60"}
 
 
