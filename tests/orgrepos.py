@@ -6,12 +6,12 @@ import json
 import sqlite3
 import subprocess
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
-from fakes import AWS_KEY_ID, AWS_SECRET, GITHUB_PAT
+from fakes import AWS_KEY_ID, AWS_SECRET, TOKEN_LINE
 from gitrepo import GitRepo
 
-TOKEN_LINE = f'token = "{GITHUB_PAT}"\n'
 AWS_LINES = f"aws_access_key_id = {AWS_KEY_ID}\naws_secret_access_key = {AWS_SECRET}\n"
 
 
@@ -84,3 +84,14 @@ def count_rows(db: Path, table: str) -> int:
             return connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
     except sqlite3.Error:
         return 0
+
+
+@contextmanager
+def reaped(process: subprocess.Popen):
+    """Kill `process` if the block leaves it running (a failed assertion, a timeout)."""
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from gitrepo import isolate_git
-from orgrepos import big_repo, count_rows, finding_keys, report, small_org, wait_for
+from orgrepos import big_repo, count_rows, finding_keys, reaped, report, small_org, wait_for
 
 distributed = pytest.importorskip("distributed", reason="Dask distributed is not installed: pip install 'hushgate[dask]'")
 
@@ -106,7 +106,7 @@ def test_a_worker_killed_mid_task_has_its_batches_rerun_elsewhere(cluster, org, 
     process = subprocess.Popen([sys.executable, "-m", "scanner", "org", "scan", str(org / "large"), "--db", str(db),
                                 "--no-progress", "--scheduler", cluster.address],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
+    with reaped(process):
         with distributed.Client(cluster.address, timeout=30) as client:
             address = next(a for a, info in client.scheduler_info()["workers"].items() if info["name"] == "spare")
             wait_for(lambda: client.processing().get(address) or process.poll() is not None)
@@ -115,10 +115,6 @@ def test_a_worker_killed_mid_task_has_its_batches_rerun_elsewhere(cluster, org, 
         os.kill(pid, signal.SIGKILL)  # the worker process, mid-batch, not its nanny
         os.killpg(spare.pid, signal.SIGTERM)  # and no restart: its batch must go to the others
         stdout, stderr = process.communicate(timeout=120)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
     assert process.returncode == 1, stdout + stderr
     assert "2 repositories: 2 scanned, 0 unchanged, 0 failed" in stdout
     scan(cli, [org / "large"], tmp_path / "local.sqlite", "--jobs", "1")

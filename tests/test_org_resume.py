@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from gitrepo import isolate_git
-from orgrepos import big_repo, count_rows, finding_keys, report, small_org, wait_for
+from orgrepos import big_repo, count_rows, finding_keys, reaped, report, small_org, wait_for
 
 
 @pytest.fixture(scope="module")
@@ -73,14 +73,10 @@ def test_ctrl_c_stops_cleanly_with_a_partial_summary(org, reference, cli, tmp_pa
     db = tmp_path / "org.sqlite"
     process = subprocess.Popen(command(org, db, jobs=2), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                start_new_session=True)
-    try:
+    with reaped(process):
         wait_for(lambda: count_rows(db, "blobs") > 0 or process.poll() is not None)
         os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C does: the whole foreground group
         stdout, stderr = process.communicate(timeout=60)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
     assert process.returncode == 130, stderr
     assert "hushgate org scan interrupted after" in stderr and "run the same command again to resume" in stderr
     assert "Traceback" not in stderr and "KeyboardInterrupt" not in stderr
@@ -110,15 +106,11 @@ def pool_workers(pid: int) -> list[int]:
 def test_a_local_worker_killed_mid_batch_has_its_batch_rerun(org, reference, cli, tmp_path):
     db = tmp_path / "org.sqlite"
     process = subprocess.Popen(command(org, db, jobs=2), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
+    with reaped(process):
         workers = wait_for(lambda: pool_workers(process.pid) or process.poll() is not None)
         assert process.poll() is None, "the scan finished before a worker could be killed"
         os.kill(workers[0], signal.SIGKILL)
         stdout, stderr = process.communicate(timeout=120)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
     assert process.returncode == 1, stdout + stderr
     assert "0 failed" in stdout
     assert finding_keys(report(cli, db)) == finding_keys(report(cli, reference))
