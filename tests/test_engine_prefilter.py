@@ -1,6 +1,5 @@
 """Windowed confirmation: the Hyperscan path finds exactly what a whole-chunk regex scan finds."""
 import pytest
-import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

@@ -5,9 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from fakes import AWS_KEY_ID, GITHUB_PAT
+from fakes import AWS_KEY_ID, GITHUB_PAT, TOKEN_LINE
 
-TOKEN_LINE = f'token = "{GITHUB_PAT}"\n'
 
 
 def history(cli, repo, *args, expect=(0, 1)):

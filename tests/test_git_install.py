@@ -1,9 +1,8 @@
 """`hushgate install` / `uninstall`: native hooks that chain, respect core.hooksPath and block."""
 import os
 
-from fakes import GITHUB_PAT
+from fakes import GITHUB_PAT, TOKEN_LINE
 
-TOKEN_LINE = f'token = "{GITHUB_PAT}"\n'
 
 
 def existing_hook(path, marker):

@@ -14,9 +14,8 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from fakes import AWS_KEY_ID, GITHUB_PAT
+from fakes import AWS_KEY_ID, GITHUB_PAT, TOKEN_LINE
 
-TOKEN_LINE = f'token = "{GITHUB_PAT}"\n'
 SKIPPED_FOLDERS = ("bench/", "tests/", "examples/", "docs/")
 
 

@@ -3,10 +3,9 @@ import json
 
 import pytest
 
-from fakes import AWS_KEY_ID, GITHUB_PAT
+from fakes import AWS_KEY_ID, GITHUB_PAT, TOKEN_LINE
 
 ZERO = "0" * 40
-TOKEN_LINE = f'token = "{GITHUB_PAT}"\n'
 
 
 @pytest.fixture

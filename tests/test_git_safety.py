@@ -2,9 +2,8 @@
 filters, pagers, signature checkers."""
 import json
 
-from fakes import GITHUB_PAT
+from fakes import TOKEN_LINE
 
-TOKEN_LINE = f'token = "{GITHUB_PAT}"\n'
 
 
 def booby_trap(repo, marker):

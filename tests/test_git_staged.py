@@ -3,9 +3,8 @@ import json
 
 import pytest
 
-from fakes import AWS_KEY_ID, GITHUB_PAT, secrets_file_text
+from fakes import AWS_KEY_ID, GITHUB_PAT, TOKEN_LINE, secrets_file_text
 
-TOKEN_LINE = f'token = "{GITHUB_PAT}"\n'
 
 
 def staged(cli, repo, *args):

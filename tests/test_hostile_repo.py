@@ -8,10 +8,9 @@ import shutil
 
 import pytest
 
-from fakes import GITHUB_PAT
+from fakes import TOKEN_LINE
 from scanner.sources.git import display_path, first_error_line
 
-TOKEN_LINE = f'token = "{GITHUB_PAT}"\n'
 HOOKS = ("applypatch-msg pre-applypatch post-applypatch pre-commit pre-merge-commit prepare-commit-msg "
          "commit-msg post-commit pre-rebase post-checkout post-merge pre-push pre-receive update "
          "proc-receive post-receive post-update reference-transaction push-to-checkout pre-auto-gc "

@@ -5,10 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from fakes import GITHUB_PAT
+from fakes import TOKEN_LINE
 from gitrepo import GitRepo
 
-TOKEN_LINE = f'token = "{GITHUB_PAT}"\n'
 
 
 def one_line_error(done, *words):

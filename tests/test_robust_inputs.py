@@ -13,9 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from fakes import AWS_SECRET, GITHUB_PAT
+from fakes import AWS_SECRET, GITHUB_PAT, TOKEN_LINE
 
-TOKEN_LINE = f'token = "{GITHUB_PAT}"\n'
 DEEP_LEVELS = 1100  # past Python's recursion limit: a recursive walk would stop here
 
 

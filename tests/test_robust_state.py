@@ -8,9 +8,8 @@ import sys
 
 import pytest
 
-from fakes import GITHUB_PAT
+from fakes import TOKEN_LINE
 
-TOKEN_LINE = f'token = "{GITHUB_PAT}"\n'
 
 
 @pytest.fixture
