@@ -184,3 +184,52 @@ def test_detached_head_and_an_unborn_branch(git_repo, cli):
     repo.git("checkout", "-q", "--orphan", "unborn")  # HEAD names a branch without commits
     found = {f["path"]: (f["commit"], f["in_head"]) for f in history(cli, repo)["findings"]}
     assert found == {"a.txt": (on_main, False)}
+
+
+def test_later_versions_are_scanned_only_where_they_change(git_repo, cli):
+    repo = git_repo()
+    body = "".join(f"setting_{n} = {n}\n" for n in range(400))
+    repo.commit("start", **{"app.cfg": body + TOKEN_LINE})
+    for n in range(5):
+        repo.commit(f"edit {n}", **{"app.cfg": f"version = {n}\n" + body + TOKEN_LINE})
+    report = history(cli, repo)
+    assert len(report["findings"]) == 1
+    assert report["summary"]["unique_blobs_scanned"] == 6
+    assert report["summary"]["bytes"] < len(body) + 5 * 200  # the first version, then a few lines each
+
+
+def test_edits_at_both_ends_still_find_a_secret_added_between(git_repo, cli):
+    repo = git_repo()
+    body = [f"setting_{n} = {n}\n" for n in range(400)]
+    repo.commit("start", **{"app.cfg": "".join(body)})
+    body[0], body[-1], body[200] = "first = changed\n", "last = changed\n", TOKEN_LINE
+    leak = repo.commit("three edits", **{"app.cfg": "".join(body)})
+    found = history(cli, repo)["findings"]
+    assert [(f["commit"], f["line"]) for f in found] == [(leak, 201)]
+
+
+def test_a_range_reports_what_it_adds_not_what_it_touches(git_repo, cli):
+    repo = git_repo()
+    base = repo.commit("old leak", **{"settings.py": f"DEBUG = False\n{TOKEN_LINE}"})
+    repo.commit("edit next to it", **{"settings.py": f"DEBUG = True\n{TOKEN_LINE}"})
+    assert history(cli, repo, "--since-commit", base)["findings"] == []
+    leak = repo.commit("new leak", **{"settings.py": f"DEBUG = True\n{TOKEN_LINE}key = {AWS_KEY_ID}\n"})
+    found = history(cli, repo, "--since-commit", base)["findings"]
+    assert [(f["commit"], f["line"]) for f in found] == [(leak, 3)]
+
+
+def test_a_copy_of_an_edited_version_gets_its_own_finding(git_repo, cli):
+    repo = git_repo()
+    repo.commit("start", **{"app.py": "a = 1\n"})
+    repo.commit("leak", **{"app.py": f"a = 1\n{TOKEN_LINE}"})
+    copied = repo.commit("copy", **{"backup/app.py": f"a = 1\n{TOKEN_LINE}"})  # the same blob
+    found = {f["path"]: f["commit"] for f in history(cli, repo)["findings"]}
+    assert found["backup/app.py"] == copied and len(found) == 2
+
+
+def test_in_head_follows_the_secret_not_the_file(git_repo, cli):
+    repo = git_repo()
+    repo.commit("leak", **{"app.py": f"a = 1\n{TOKEN_LINE}"})
+    repo.commit("fix", **{"app.py": "a = 1\ntoken = os.environ['TOKEN']\n"})
+    [finding] = history(cli, repo)["findings"]
+    assert finding["in_head"] is False

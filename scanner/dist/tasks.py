@@ -57,7 +57,7 @@ def scanner_for(spec: ScanSpec):
 def scan_blobs(spec: ScanSpec, repo_dir: str, entries: list) -> list[BlobOutcome]:
     """Outcomes for every entry (a history.BlobEntry), in order. A rule timing out marks its blob
     and the batch goes on; an unreadable repository raises (the whole batch fails)."""
-    from ..sources.history import close_cat_file, scan_batch
+    from ..sources.blobs import close_cat_file, scan_batch
 
     scanner = scanner_for(spec)
     # A worker keeps one `cat-file --batch` open: for the repository its batches come from now.

@@ -141,7 +141,7 @@ class OrgScan:
             return None
 
     def plan(self, job: RepoJob) -> None:
-        from ..sources.history import blob_entries
+        from ..sources.blobs import blob_entries
 
         try:
             walked = scans.walked_commits(self.connection, self.ruleset, list(job.graph))

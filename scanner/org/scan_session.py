@@ -65,7 +65,7 @@ class ScanSession:
         from ..config import load_config
         from ..dist.tasks import ScanSpec
         from ..rules import load_rules
-        from ..sources.history import DEFAULT_MAX_BLOB
+        from ..sources.blobs import DEFAULT_MAX_BLOB
 
         args = self.args
         config = load_config(args.config, Path.cwd())

@@ -1,4 +1,4 @@
-"""Attribution: which commit first brought each flagged blob in, at which path, and is it still there.
+"""The commit walk: which commit brought each file version in, at which path, replacing what.
 
 One streamed pass over `git diff-tree --raw` of every walked commit, oldest first (parents
 before children), diffed against each parent so blobs that only a merge brings in are seen too.
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .files import is_excluded
 from .git import display_path, git_stream, revisions_on_stdin, run_git
 
 HEADER = b"\x01"
@@ -44,8 +43,10 @@ class Walk:
     every: list | None = None
 
 
-def walk_history(scanner, repo_dir: str, revisions, flagged: set, every: bool = False) -> Walk:
-    walk = Walk(every=[] if every else None)
+def changes(scanner, repo_dir: str, revisions, walk: Walk):
+    """(blob, the blob it replaced or None, raw path, commit info) for every file version the
+    walked commits bring in, oldest commit first; counts commits and occurrences into `walk`,
+    and runs the file-name rules on each path the first time it is added."""
     counts: dict[str, int] = {}
     seen_paths: set = set()
     commit, info, first_block, count, meta = None, None, False, 0, None
@@ -72,27 +73,32 @@ def walk_history(scanner, repo_dir: str, revisions, flagged: set, every: bool = 
             elif token.startswith(b":"):
                 meta = token
             elif meta is not None:
-                old_mode, new_mode, _, new_blob, status = meta[1:].split(b" ")
+                old_mode, new_mode, old_blob, new_blob, status = meta[1:].split(b" ")
                 meta = None
                 if first_block:
                     count += is_blob_mode(new_mode) - is_blob_mode(old_mode)
                 if not is_blob_mode(new_mode):
                     continue
-                blob = new_blob.decode()
-                if blob in flagged:
-                    walk.introduced.setdefault((blob, token), info)
-                    if walk.every is not None:
-                        walk.every.append((blob, token, info))
-                if status == b"A":
-                    if token not in seen_paths:
-                        seen_paths.add(token)
-                        named = scanner.scan_name(display_path(token))
-                        if named:
-                            walk.named[token] = (info, named)
-                    if walk.every is not None and token in walk.named:
-                        walk.every.append((None, token, info))
+                if status == b"A" and token not in seen_paths:
+                    seen_paths.add(token)
+                    named = scanner.scan_name(display_path(token))
+                    if named:
+                        walk.named[token] = (info, named)
+                if walk.every is not None and token in walk.named and status == b"A":
+                    walk.every.append((None, token, info))
+                yield new_blob.decode(), old_blob.decode() if is_blob_mode(old_mode) else None, token, info
     if commit is not None:
         walk.occurrences += count
+
+
+def walk_history(scanner, repo_dir: str, revisions, flagged: set, every: bool = False) -> Walk:
+    """The walk, recording where the `flagged` blobs were brought in."""
+    walk = Walk(every=[] if every else None)
+    for blob, _, raw_path, info in changes(scanner, repo_dir, revisions, walk):
+        if blob in flagged:
+            walk.introduced.setdefault((blob, raw_path), info)
+            if walk.every is not None:
+                walk.every.append((blob, raw_path, info))
     return walk
 
 
@@ -118,46 +124,3 @@ def head_entries(repo_dir: str, head: str | None, blobs: set, paths: set) -> tup
             if path in paths:
                 present.add(path)
     return pairs, present
-
-
-@dataclass
-class Attributed:
-    findings: list
-    occurrences: int
-    commits: int
-    excluded: int
-
-
-def attribute(scanner, repo_dir: str, revisions, by_blob: dict, exclude: tuple) -> Attributed:
-    """One finding per path and secret, at the oldest commit that brought it there; in_head when
-    some version of that path at head still holds it."""
-    walk = walk_history(scanner, repo_dir, revisions, set(by_blob))
-    pairs, present = head_entries(repo_dir, revisions.head, set(by_blob), set(walk.named))
-    kept: dict = {}
-    excluded = 0
-    attributed = set()
-    for (blob, raw_path), (commit, author, date) in walk.introduced.items():
-        attributed.add(blob)
-        path = display_path(raw_path)
-        if is_excluded(path, exclude):
-            excluded += 1
-            continue
-        in_head = (blob, raw_path) in pairs
-        for finding in by_blob[blob]:
-            key = (path, finding.rule_id, finding.fingerprint)
-            if key in kept:
-                kept[key].in_head = kept[key].in_head or in_head
-            else:
-                kept[key] = finding.replace(path=path, commit=commit, author=author, date=date, in_head=in_head)
-    for raw_path, ((commit, author, date), named) in walk.named.items():
-        path = display_path(raw_path)
-        if is_excluded(path, exclude):
-            excluded += 1
-            continue
-        for finding in named:
-            kept.setdefault((path, finding.rule_id, finding.fingerprint), finding.replace(
-                commit=commit, author=author, date=date, in_head=raw_path in present))
-    # A blob no walked commit adds (say, a tag pointing straight at it) keeps its listed path.
-    orphans = [f for blob, found in by_blob.items() if blob not in attributed for f in found
-               if not is_excluded(f.path, exclude)]
-    return Attributed(list(kept.values()) + orphans, walk.occurrences, walk.commits, excluded)
