@@ -49,6 +49,7 @@ class Wanted:
     raw_path: bytes
     path: str
     info: tuple
+    again: bool = False  # read before, as an edit: now whole, for a new path
     read_old: bool = False
 
 
@@ -79,7 +80,7 @@ class VersionReader:
                 self.result.skip("binary")
                 self.scanned[blob] = WHOLE
                 continue
-            yield Wanted(blob, old, raw_path, path, info)
+            yield Wanted(blob, old, raw_path, path, info, again=done is not None)
 
     def pieces(self, wanted):
         batch = []
@@ -122,7 +123,7 @@ class VersionReader:
             return Piece(item.blob, item.path, item.raw_path, item.info, size, found=[])
         old = self.cache.get(item.old) if item.old is not None else None
         self.remember(item.blob, text)
-        self.result.files += 1
+        self.result.files += not item.again
         if old is None:
             self.scanned[item.blob] = WHOLE
         ranges = added_ranges(old, text) if old is not None else [(0, len(text), 0, len(text))] if text else []
