@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import mmap
 import os
 import zlib
 from pathlib import Path
@@ -27,13 +28,17 @@ def cache_dir() -> Path:
 
 
 def read_entry(path: Path, magic: bytes) -> tuple[dict, bytes] | None:
-    """(header, payload) of a sound entry, else None."""
+    """(header, payload) of a sound entry, else None. Mapped rather than read: one copy of a
+    megabytes-large payload instead of a growing buffer's several (about 2 ms a hook run)."""
     try:
-        with open(path, "rb") as handle:
-            if handle.read(len(magic)) != magic:
+        with open(path, "rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
+            if mapped[:len(magic)] != magic:
                 return None
-            header = json.loads(handle.readline())
-            payload = handle.read()
+            end_of_header = mapped.find(b"\n", len(magic))
+            if end_of_header < 0:
+                return None
+            header = json.loads(mapped[len(magic):end_of_header])
+            payload = mapped[end_of_header + 1:]
         if zlib.crc32(payload) != header["crc32"]:
             return None
     except (OSError, ValueError, KeyError, TypeError):

@@ -2,18 +2,17 @@
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from .errors import HushgateError
 
 
-@dataclass
-class Config:
+class Config(NamedTuple):  # not a dataclass, whose definition costs every start five times more
     path: Path | None = None
-    rules: list = field(default_factory=list)
+    rules: list | tuple = ()
     no_default_rules: bool = False
-    exclude: list = field(default_factory=list)
+    exclude: list | tuple = ()
     min_confidence: str | None = None
     max_file_size: int | None = None
 

@@ -11,8 +11,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
-import secrets
-import tempfile
 from pathlib import Path
 
 from .errors import HushgateError
@@ -64,7 +62,12 @@ def resolve_key(start: Path | str = ".") -> bytes:
     except OSError:
         # Read-only checkout: fingerprints stay keyed, just not persistent (a baseline check
         # then reports a key mismatch instead of passing or failing silently).
-        return secrets.token_hex(32).encode()
+        return new_key()
+
+
+def new_key() -> bytes:
+    """256 bits from the OS's random source (as `secrets.token_hex` draws them), in hex."""
+    return os.urandom(32).hex().encode()
 
 
 def read_key(key_path: Path) -> bytes | None:
@@ -86,7 +89,9 @@ def read_key(key_path: Path) -> bytes | None:
 def create_key(key_path: Path, root: Path | None) -> bytes:
     """A new random key, written whole before it becomes visible: a concurrent scan either sees
     no key file (and loses the race below) or a complete one."""
-    key = secrets.token_hex(32).encode()
+    import tempfile  # the first run in a repository only
+
+    key = new_key()
     key_path.parent.mkdir(parents=True, exist_ok=True)
     if root:
         exclude_from_git(root)

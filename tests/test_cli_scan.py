@@ -165,6 +165,14 @@ def test_version_and_help(cli):
     assert cli("--version").stdout.startswith("hushgate ")
     for command in ("scan", "rules"):
         assert cli(command, "-h").returncode == 0
+    listed = cli("-h", "staged").stdout  # an option first asks the top-level parser: every command
+    assert all(f"    {name} " in listed for name in ("scan", "staged", "pre-push", "history"))
+
+
+def test_help_is_wrapped_to_the_terminal_width(cli):
+    narrow, wide = (cli("scan", "--help", env={"COLUMNS": columns}).stdout.splitlines()
+                    for columns in ("50", "120"))
+    assert 100 < max(map(len, wide)) <= 118 and len(narrow) > len(wide)
 
 
 def test_several_folders_keep_their_names_apart(tmp_path, cli):

@@ -87,3 +87,27 @@ def test_default_rules_give_the_same_findings_on_both_engines(default_rules):
         found[engine] = [(f.rule_id, f.line, f.column, f.secret) for f in findings]
     assert found["hyperscan"] == found["portable"]
     assert len(found["hyperscan"]) >= len(default_rules) // 2
+
+
+def test_path_confined_rules_stay_out_of_the_database_and_are_found_where_they_apply():
+    """A rule confined to some files is left out of Hyperscan's database (it would slow every
+    other file's scan) and confirmed over the whole of each file it applies to."""
+    from scanner.pipeline import Scanner
+    from scanner.rules.model import RuleSet
+
+    confined = Rule(id="conf", title="t", regex=r"(?m)^[^:\n]+:([a-z0-9]{8,})$", path=r"(?:^|/)\.creds$")
+    everywhere = Rule(id="plain", title="t", regex=r"tok_([a-z0-9]{8,})", keywords=("tok_",))
+    _, left_out = compile_database([everywhere, confined], hyperscan)
+    assert left_out == [1]
+    data = b"host:h7x2k9q4m1z8\nuse tok_a8f3k2j9x7 here\n"
+    found = {}
+    for engine in ("hyperscan", "portable"):
+        scanner = Scanner(RuleSet([everywhere, confined]), engine=engine, fingerprint_key=b"k")
+        found[engine] = [[(f.rule_id, f.line, f.secret) for f in scanner.scan_bytes(data, path)]
+                         for path in ("deploy/.creds", "deploy/notes.txt", "deploy/.creds", "x.creds")]
+    assert found["hyperscan"] == found["portable"] == [
+        [("plain", 2, "a8f3k2j9x7"), ("conf", 1, "h7x2k9q4m1z8")],
+        [("plain", 2, "a8f3k2j9x7")],
+        [("plain", 2, "a8f3k2j9x7"), ("conf", 1, "h7x2k9q4m1z8")],
+        [("plain", 2, "a8f3k2j9x7")],
+    ]

@@ -5,7 +5,7 @@ import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scanner.engine.runs import base64_spans, hex_spans
+from scanner.engine.runs import encoded_spans
 
 
 def base64_definition(min_chars: int):
@@ -24,25 +24,19 @@ pieces = st.lists(st.sampled_from([b"a", b"B", b"7", b"f", b"+", b"/", b"_", b"-
                                    b" ", b"\n", b"\"", b"\xff", b"Zq", b"0e"]), max_size=80)
 
 
-@settings(max_examples=400, deadline=None)
-@given(pieces, st.sampled_from([2, 4, 6]))
-def test_base64_spans_match_the_regex_definition(parts, min_chars):
+@settings(max_examples=800, deadline=None)
+@given(pieces, st.sampled_from([2, 4, 6]), st.sampled_from([2, 4, 6]))
+def test_spans_match_the_regex_definitions(parts, min_base64, min_hex):
     data = b"".join(parts)
-    expected = [m.span() for m in base64_definition(min_chars).finditer(data)]
-    assert list(base64_spans(data, min_chars)) == expected
-
-
-@settings(max_examples=400, deadline=None)
-@given(pieces, st.sampled_from([2, 4, 6]))
-def test_hex_spans_match_the_regex_definition(parts, min_chars):
-    data = b"".join(parts)
-    expected = [m.span() for m in hex_definition(min_chars).finditer(data)]
-    assert list(hex_spans(data, min_chars)) == expected
+    base64, hexes = encoded_spans(data, min_base64, min_hex)
+    assert base64 == [m.span() for m in base64_definition(min_base64).finditer(data)]
+    assert hexes == [m.span() for m in hex_definition(min_hex).finditer(data)]
 
 
 def test_real_source_gives_the_same_spans():
     data = b"".join(p.read_bytes() for p in sorted(pathlib.Path(regex.__file__).parent.glob("*.py")))
     data += b"\nkey = 'QUtJQVEzVFpQUlc1TE1OQjdYS0Q=' digest = '" + b"0123456789abcdef" * 4 + b"'\n"
-    assert len(list(hex_spans(data, 32))) >= 1
-    assert list(base64_spans(data, 24)) == [m.span() for m in base64_definition(24).finditer(data)]
-    assert list(hex_spans(data, 32)) == [m.span() for m in hex_definition(32).finditer(data)]
+    base64, hexes = encoded_spans(data, 24, 32)
+    assert len(hexes) >= 1
+    assert base64 == [m.span() for m in base64_definition(24).finditer(data)]
+    assert hexes == [m.span() for m in hex_definition(32).finditer(data)]

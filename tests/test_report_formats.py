@@ -58,3 +58,23 @@ def test_bad_report_spec_fails_before_scanning(leaky, cli):
     for spec in ("xml:out.xml", "sarif", "sarif:"):
         result = cli("scan", leaky, "--report", spec)
         assert result.returncode == 2 and result.stderr.count("\n") == 1 and "FORMAT:FILE" in result.stderr
+
+
+def test_a_report_into_a_pipe_leaves_the_pipe_in_place(leaky, tmp_path, cli):
+    """`-o /dev/null` or `-o /dev/stdout` is written through, never renamed over: run as root,
+    a rename would leave a regular file where the machine's /dev/null was. A FIFO stands in."""
+    import os
+    import stat
+    import threading
+
+    fifo = tmp_path / "report.fifo"
+    os.mkfifo(fifo)
+    received = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_text()), daemon=True)
+    reader.start()
+    result = cli("scan", leaky, "--format", "json", "--output", fifo)
+    reader.join(timeout=60)
+    assert result.returncode == 1, result.stderr
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    assert len(json.loads(received[0])["findings"]) == 3
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["leaky", "report.fifo"]  # no temporary left

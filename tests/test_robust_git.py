@@ -32,6 +32,20 @@ def test_corrupt_object_is_one_line(git_repo, cli):
     one_line_error(cli("pre-push", cwd=repo.path, input=push_line(repo)))
 
 
+@pytest.mark.parametrize("tmpdir", ["default", "missing"])
+def test_git_s_error_is_read_back_wherever_temporary_files_go(git_repo, tmp_path, monkeypatch, tmpdir):
+    """git's stderr goes to an unnamed temporary file: O_TMPFILE in TMPDIR, else `tempfile`'s."""
+    from scanner.errors import HushgateError
+    from scanner.sources.git import git_stream
+
+    if tmpdir == "missing":
+        monkeypatch.setenv("TMPDIR", str(tmp_path / "missing"))
+    repo = git_repo()
+    with pytest.raises(HushgateError, match="git rev-list: fatal: .*no-such-ref"):
+        with git_stream(["rev-list", "no-such-ref", "--"], cwd=repo.path) as process:
+            process.stdout.read()
+
+
 def test_shallow_clone_scans_what_it_holds_and_says_so(git_repo, cli):
     source = git_repo("source")
     source.commit("one", **{"old.txt": TOKEN_LINE})

@@ -24,8 +24,34 @@ COMMANDS = [
 ]
 
 
+class HelpFormatter(argparse.HelpFormatter):
+    """argparse's formatter, sized as `shutil.get_terminal_size` would size it, without importing
+    shutil: argparse builds one for every option it adds, and the import cost a hook 1 ms."""
+
+    def __init__(self, prog, indent_increment=2, max_help_position=24, width=None):
+        super().__init__(prog, indent_increment, max_help_position,
+                         terminal_columns() - 2 if width is None else width)
+
+
+def terminal_columns(fallback: int = 80) -> int:
+    try:
+        columns = int(os.environ.get("COLUMNS", ""))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns
+        except (AttributeError, ValueError, OSError):  # no stdout, or not a terminal
+            columns = 0
+    return columns or fallback
+
+
 class OneLineErrorParser(argparse.ArgumentParser):
     """A usage mistake is one line on stderr, like every other error; the usage is one -h away."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", HelpFormatter)
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str):
         from ..report.text import escape_control
@@ -34,8 +60,8 @@ class OneLineErrorParser(argparse.ArgumentParser):
 
 
 def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
-    """The whole parser; given the command line, only the invoked command's module is imported
-    (the others keep a bare entry for `--help`): a hook's start-up pays for one command only."""
+    """The whole parser; given a command line that starts with a command, only that command's
+    parser: a hook's start-up pays for one command only."""
     wanted = requested_command(argv) if argv is not None else None
     parser = OneLineErrorParser(
         prog="hushgate",
@@ -45,18 +71,19 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"hushgate {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, module_name, help_text in COMMANDS:
+        if wanted not in (None, name):
+            continue
         sub = subparsers.add_parser(name, help=help_text, description=help_text)
-        if wanted in (None, name):
-            module = importlib.import_module(f"scanner.cli.{module_name}")
-            module.configure(sub)
-            sub.set_defaults(run=module.run)
+        module = importlib.import_module(f"scanner.cli.{module_name}")
+        module.configure(sub)
+        sub.set_defaults(run=module.run)
     return parser
 
 
 def requested_command(argv: list[str]) -> str | None:
-    """The known command the arguments name (top-level options take no values), else None."""
-    first = next((arg for arg in argv if not arg.startswith("-")), None)
-    return first if first in {name for name, _, _ in COMMANDS} else None
+    """The known command the arguments start with, else None. A top-level option before it
+    (`-h`, `--version`) needs the whole parser, to list every command."""
+    return argv[0] if argv and argv[0] in {name for name, _, _ in COMMANDS} else None
 
 
 # What git hooks run: a budget of about 100 ms, of which the interpreter's chores took a tenth.

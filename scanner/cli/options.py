@@ -231,11 +231,14 @@ def emit(result, args, quiet_when_clean: bool = False) -> int:
 
 def print_notices(result) -> None:
     """Stale baseline entries, expired ignore entries: on stderr, so stdout stays a clean report."""
+    notices = result.extra.get("notices", [])
+    if not notices:  # as in most runs: then the escaping's pattern is never compiled
+        return
     import sys
 
     from ..report.text import escape_control
 
-    for notice in result.extra.get("notices", []):
+    for notice in notices:
         print(f"hushgate: notice: {escape_control(notice)}", file=sys.stderr)
 
 

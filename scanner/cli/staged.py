@@ -17,12 +17,16 @@ def configure(parser) -> None:
 
 
 def run(args) -> int:
-    from ..sources.git import discover
-    from ..sources.staged import scan_staged
+    from ..sources.git import Discovery
+
+    discovery = Discovery(".")  # git finds the repository while the scanner is imported
+    from ..sources.staged import scan_staged, staged_changes
     from .options import build_scanner
 
-    repo = discover(".")
-    scanner = build_scanner(args, start=Path(repo.require_work_tree("hushgate staged")))
-    result = scan_staged(scanner, repo, args.files, excludes(args),
-                         args.max_file_size or args.project_config.max_file_size, jobs(args), warn)
+    repo = discovery.repo()
+    work_tree = repo.require_work_tree("hushgate staged")
+    with staged_changes(repo) as changes:  # git diffs the index while the rules load
+        scanner = build_scanner(args, start=Path(work_tree))
+        result = scan_staged(scanner, repo, changes, args.files, excludes(args),
+                             args.max_file_size or args.project_config.max_file_size, jobs(args), warn)
     return emit_for_hook(result, args, "git commit", "hushgate")

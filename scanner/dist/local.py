@@ -1,6 +1,6 @@
 """Local process pool: forked workers inherit the loaded rules and the Hyperscan database.
 
-Work is handed out in batches (a few hundred kilobytes of input each: big enough that the
+Work is handed out in batches (about a megabyte of input each: big enough that the
 per-task cost of the pool vanishes, small enough that both cores stay busy to the end), with a
 bounded number in flight, so an endless stream of items never piles up in memory. Results come
 back in input order, whichever worker finishes first.
@@ -12,7 +12,7 @@ from collections import deque
 from itertools import chain
 
 SMALL_JOB_BYTES = 2 << 20  # below this, starting workers costs more than it saves
-BATCH_BYTES = 512 << 10
+BATCH_BYTES = 1 << 20
 BATCH_ITEMS = 256
 IN_FLIGHT_PER_WORKER = 3
 _work = None

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import regex
 
-from .runs import base64_spans, hex_spans
+from .runs import encoded_spans
 
 MIN_BASE64_CHARS = 24
 MIN_HEX_CHARS = 32
@@ -66,8 +66,8 @@ def decode_base64(run: bytes) -> bytes | None:
         return None
 
 
-def base64_runs(data: bytes):
-    for start, end in base64_spans(data, MIN_BASE64_CHARS):
+def base64_runs(data: bytes, spans: list):
+    for start, end in spans:
         run = data[start:end]
         # One letter case only: snake_case or CONSTANT_CASE identifiers and numbers, not base64.
         if run.islower() or run.isupper() or run.isdigit() or len(run) > MAX_RUN_CHARS:
@@ -77,8 +77,8 @@ def base64_runs(data: bytes):
             yield Decoded("base64", start, end, decoded, stride=(4, 3))
 
 
-def hex_runs(data: bytes):
-    for start, end in hex_spans(data, MIN_HEX_CHARS):
+def hex_runs(data: bytes, spans: list):
+    for start, end in spans:
         run = data[start:end]
         if len(run) > MAX_RUN_CHARS:
             continue
@@ -116,7 +116,8 @@ def is_hex_pair(pair: bytes) -> bool:
 
 def encoded_runs(data: bytes):
     """Every decodable run in `data` whose decoding is text, in order of kind then position."""
-    yield from base64_runs(data)
-    yield from hex_runs(data)
+    base64_found, hex_found = encoded_spans(data, MIN_BASE64_CHARS, MIN_HEX_CHARS)
+    yield from base64_runs(data, base64_found)
+    yield from hex_runs(data, hex_found)
     if b"%" in data:
         yield from percent_runs(data)

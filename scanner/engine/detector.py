@@ -69,8 +69,8 @@ def make_prefilter(rules: list, engine: str = "auto"):
         try:
             from .hscache import load_or_build
 
-            database, unsupported = load_or_build(rules)
-            return HyperscanPrefilter(database, rules, unsupported)
+            database, left_out = load_or_build(rules)
+            return HyperscanPrefilter(database, rules, left_out)
         except ImportError:
             if engine == "hyperscan":
                 from ..errors import HushgateError
@@ -86,6 +86,10 @@ class Detector:
         self.path_rules = [rule for rule in ruleset if rule.is_path_only]
         self.allowlists = list(getattr(ruleset, "allowlists", ()))
         self.prefilter = make_prefilter(self.content_rules, engine)
+        # Rules confined to some files by their path: the Hyperscan prefilter reports them for
+        # every chunk, so which apply to a file is settled once per file, not once per chunk.
+        self.confined = [i for i, rule in enumerate(self.content_rules) if rule.path_matcher is not None]
+        self.excluded_for: tuple = (None, [])  # (path, confined rules that do not apply to it)
 
     def scan(self, data: bytes, path: str, base_offset: int = 0, base_line: int = 1) -> list[Finding]:
         """Findings in `data`; offsets and lines are shifted by the chunk's position in its file."""
@@ -122,11 +126,12 @@ class Detector:
     def match(self, data: bytes, path: str, timeouts: list) -> list[tuple[Finding, int]]:
         skip_generic = filters.skips_generic_rules(path)
         spans = []
-        for index, windows in sorted(self.prefilter.candidates(data).items()):
+        candidates = self.prefilter.candidates(data)
+        for index in self.excluded(path):
+            candidates.pop(index, None)
+        for index, windows in sorted(candidates.items()):
             rule = self.content_rules[index]
             if rule.is_generic and skip_generic:
-                continue
-            if rule.path_matcher is not None and not rule.path_matcher.search(path):
                 continue
             if any(a.applies_to(rule.id) and a.allows_whole_file(path) for a in self.allowlists):
                 continue
@@ -135,6 +140,13 @@ class Detector:
             except TimeoutError:  # skip this rule on this chunk; the others still run
                 timeouts.append(rule.id)
         return spans
+
+    def excluded(self, path: str) -> list[int]:
+        """The path-confined rules that do not apply to `path`."""
+        if self.excluded_for[0] != path:
+            rules = self.content_rules
+            self.excluded_for = (path, [i for i in self.confined if not rules[i].path_matcher.search(path)])
+        return self.excluded_for[1]
 
     def scan_path_name(self, path: str) -> list[Finding]:
         """Findings from file-name rules (private key files, keystores, credential files)."""

@@ -24,6 +24,21 @@ import regex  # only where `re` lacks the syntax: `re` compiles these (on every 
 
 from .entropy import looks_random
 
+
+class Lazy:
+    """A pattern compiled on first use: most commits give the filters nothing to judge, and
+    compiling all the patterns below at import cost every start 3 ms."""
+
+    def __init__(self, pattern: str, compile=re.compile):
+        self.pattern, self.compile = pattern, compile
+
+    def __getattr__(self, name: str):  # reached only until the first use: then the methods are set
+        compiled = self.compile(self.pattern)
+        self.search, self.match, self.findall, self.split = (compiled.search, compiled.match,
+                                                             compiled.findall, compiled.split)
+        return getattr(compiled, name)
+
+
 PLACEHOLDER_WORDS = (
     "example", "placeholder", "changeme", "change_me", "change-me", "dummy", "your", "redacted",
     "sample", "insert", "replace", "fixme", "todo", "fake", "mock", "<", ">",
@@ -33,16 +48,16 @@ STOPWORDS = frozenset(
     "none null nil true false undefined default required optional string secret password passwd token "
     "apikey api_key empty unset unknown disabled enabled hidden masked private public value".split()
 )
-TEMPLATE = re.compile(
+TEMPLATE = Lazy(
     # `%s` and `$(...)` only count where they read as a placeholder or a command, not as
     # characters of a random key (Django's keys draw from %, $, ( and ) too).
     r"\$\{[^}]*\}|\{\{.*?\}\}|%\([^)]*\)[sdr]|%\d*\.\d*f|(?<![^\s:=/'\"])%-?\d*[sd](?![^\s:@/'\"])"
     r"|\$\([A-Za-z_][\w .\-/]{2,}\)|^\$[A-Za-z_]\w*$|<%.*?%>|@[A-Za-z_]+@|^%[A-Za-z_]\w*%$")
-MASK = re.compile(r"(?i)x{4,}|\*{3,}|\.{3,}|#{4,}|•{3,}|<[a-z _\-]{3,}>")
-DOCUMENTED_EXAMPLE = re.compile(r"EXAMPLE")
+MASK = Lazy(r"(?i)x{4,}|\*{3,}|\.{3,}|#{4,}|•{3,}|<[a-z _\-]{3,}>")
+DOCUMENTED_EXAMPLE = Lazy(r"EXAMPLE")
 KEYBOARD_PAIRS = frozenset(row[i:i + 2] for row in ("qwertyuiop", "asdfghjkl", "zxcvbnm", "1234567890")
                            for i in range(len(row) - 1))
-CODE_LIKE = re.compile(r"^[A-Za-z_][\w]*(?:\.[A-Za-z_]\w*)*(?:\(\)?|\[)?$")
+CODE_LIKE = Lazy(r"^[A-Za-z_][\w]*(?:\.[A-Za-z_]\w*)*(?:\(\)?|\[)?$")
 # The letter pairs most frequent in English words (and so in identifiers).
 COMMON_BIGRAMS = frozenset(
     "th he in er an re on at en nd ti es or te of ed is it al ar st to nt ng se ha as ou io le ve co me de "
@@ -55,29 +70,30 @@ COMMON_BIGRAMS = frozenset(
     "sy oa".split())
 WORD_LIKE_RATIO = 0.6
 # Letter runs, split where camelCase starts a new word: `getAuthKey` -> get, Auth, Key.
-LETTER_RUN = re.compile(r"[A-Z]?[a-z]{2,}|[A-Z]{3,}(?![a-z])")
-UUID = re.compile(r"(?i)^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
-PATH_OR_URL = re.compile(
+LETTER_RUN = Lazy(r"[A-Z]?[a-z]{2,}|[A-Z]{3,}(?![a-z])")
+UUID = Lazy(r"(?i)^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+PATH_OR_URL = Lazy(
     r"^(?:[a-z][a-z0-9+.\-]*://|[A-Za-z]:\\|(?:~|\.{1,2})?/[\w.\-]+(?:/[\w.\-]*)+$)"
     r"|\.(?:pem|key|crt|cer|der|csr|p12|pfx|jks|keystore|pub|json|ya?ml|toml|xml|txt|cfg|conf|ini|env|"
     r"properties|py|js|ts|rb|go|java|php|sh|so|dll|html?)$"
     r"|/[\w\-]+\.[A-Za-z][A-Za-z0-9]{1,4}$")
-HASH_PREFIX = re.compile(r"(?i)^(?:sha(?:1|224|256|384|512)[-:]|md5[-:]|h1:|blake2b?[-:]|xxh\d*[-:])")
-HASH_CONTEXT = re.compile(
+HASH_PREFIX = Lazy(r"(?i)^(?:sha(?:1|224|256|384|512)[-:]|md5[-:]|h1:|blake2b?[-:]|xxh\d*[-:])")
+HASH_CONTEXT = Lazy(
     r"(?i)(?:\b|_)(?:sha\d*|md5|hash(?:es)?|digest|checksum|integrity|etag|commit|revision|rev|"
     r"fingerprint|crc\d*|blake2\w*|nonce|salt)(?:\b|_)")
 HEX_DIGEST_LENGTHS = (32, 40, 56, 64, 96, 128)
-SECRET_NAME = regex.compile(
+SECRET_NAME = Lazy(
     r"(?i)secret|token|passw|auth|credential|private|api[_\-.]?key|access[_\-.]?key|"
-    r"(?<!(?:primary|foreign|cache|partition|sort|idempotency|row|object|lookup|map|dict)[_\-.]?)key\b")
-EMAIL = re.compile(r"^[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+$")
-SELF_DESCRIBING = re.compile(r"(?i)secret|passw|token|api[_\-]?key|not[_\-]?a[_\-]?real|notreal")
-REGEX_SYNTAX = re.compile(r"\(\?[:=!<P]|\[[^\]]{1,20}-[^\]]{1,20}\]\{?|\\[dwsbS]|\{\d+(?:,\d*)?\}")
-SLUG_SEPARATOR = re.compile(r"[-_.]")
-NUMERIC = re.compile(r"^\d+(?:[.\-:/ ]\d+)+$")
-HEX_BYTES = re.compile(r"^[0-9A-Fa-f]{2}(?:[:\- ][0-9A-Fa-f]{2}){7,}$")
-HOSTNAME = re.compile(r"^(?:[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?\.)+[a-z]{2,12}$")
-DOTTED_REFERENCE = re.compile(r"^[A-Za-z_]+(?:\.[A-Za-z_]\w*)+(?:\(\)?|\[)?$|^[A-Za-z_]\w*(?:\(\)?|\[)$")
+    r"(?<!(?:primary|foreign|cache|partition|sort|idempotency|row|object|lookup|map|dict)[_\-.]?)key\b",
+    regex.compile)
+EMAIL = Lazy(r"^[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+$")
+SELF_DESCRIBING = Lazy(r"(?i)secret|passw|token|api[_\-]?key|not[_\-]?a[_\-]?real|notreal")
+REGEX_SYNTAX = Lazy(r"\(\?[:=!<P]|\[[^\]]{1,20}-[^\]]{1,20}\]\{?|\\[dwsbS]|\{\d+(?:,\d*)?\}")
+SLUG_SEPARATOR = Lazy(r"[-_.]")
+NUMERIC = Lazy(r"^\d+(?:[.\-:/ ]\d+)+$")
+HEX_BYTES = Lazy(r"^[0-9A-Fa-f]{2}(?:[:\- ][0-9A-Fa-f]{2}){7,}$")
+HOSTNAME = Lazy(r"^(?:[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?\.)+[a-z]{2,12}$")
+DOTTED_REFERENCE = Lazy(r"^[A-Za-z_]+(?:\.[A-Za-z_]\w*)+(?:\(\)?|\[)?$|^[A-Za-z_]\w*(?:\(\)?|\[)$")
 LEETSPEAK = str.maketrans("@4$5013!7", "aassoleit")
 DEFAULT_PASSWORDS = frozenset(
     "admin administrator root toor guest user test tester demo default secret letmein qwerty qwerty123 "
@@ -286,17 +302,17 @@ def verdict(secret: str, line: str, tags: tuple = (), path: str = "") -> str:
     return KEEP
 
 
-TEST_PATH = re.compile(
+TEST_PATH = Lazy(
     r"(?i)(?:^|/)(?:tests?|spec|specs|fixtures?|testdata|test_data|__tests__|__mocks__|mocks?)(?:/|$)"
     r"|(?:^|/)test_[^/]*$|_tests?\.[a-z]+$|\.(?:spec|test)\.[a-z]+$")
-VENDORED_PATH = re.compile(
+VENDORED_PATH = Lazy(
     r"(?:^|/)(?:node_modules|vendor|third[_-]party|bower_components|site-packages|\.yarn)/")
-MINIFIED_PATH = re.compile(r"(?i)[.-]min\.(?:js|css)$|\.bundle\.js$|\.(?:js|css)\.map$|\.chunk\.js$")
-LOCK_FILE = re.compile(
+MINIFIED_PATH = Lazy(r"(?i)[.-]min\.(?:js|css)$|\.bundle\.js$|\.(?:js|css)\.map$|\.chunk\.js$")
+LOCK_FILE = Lazy(
     r"(?:^|/)(?:package-lock\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|go\.sum|Cargo\.lock|"
     r"poetry\.lock|Pipfile\.lock|composer\.lock|Gemfile\.lock|uv\.lock|pdm\.lock|flake\.lock|"
     r"packages\.lock\.json|gradle\.lockfile|mix\.lock|pubspec\.lock|Podfile\.lock)$")
-SOURCE_CODE = re.compile(
+SOURCE_CODE = Lazy(
     r"(?i)\.(?:py|pyi|pyx|js|jsx|mjs|cjs|ts|tsx|java|kt|scala|go|rb|php|c|h|cc|cpp|cxx|hpp|cs|fs|vb|swift|"
     r"m|mm|rs|lua|pl|pm|r|dart|ex|exs|erl|clj|hs|ml|elm|vue|svelte)$")
 # A .js/.css line this long is build output, not something a person typed a key into.

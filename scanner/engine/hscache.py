@@ -28,7 +28,8 @@ def cache_key(rules: list, hyperscan_version: str) -> str:
 
 
 def load_or_build(rules: list):
-    """Return (database, indexes of rules Hyperscan cannot prefilter)."""
+    """Return (database, indexes of the rules it leaves out: the prefilter reports those for
+    every chunk)."""
     import hyperscan
 
     version = getattr(hyperscan, "__version__", "unknown")
@@ -36,23 +37,31 @@ def load_or_build(rules: list):
     cached = read_cache(path, hyperscan)
     if cached is not None:
         return cached
-    database, unsupported = compile_database(rules, hyperscan)
-    write_entry(path, MAGIC, hyperscan.dumpb(database), unsupported=unsupported)
-    return database, unsupported
+    database, left_out = compile_database(rules, hyperscan)
+    write_entry(path, MAGIC, hyperscan.dumpb(database), unsupported=left_out)
+    return database, left_out
 
 
 def compile_database(rules: list, hyperscan):
     """Rules of bounded width or single-line matches report every match end (the prefilter
-    confirms windows around them); others report once (confirmation reads the whole chunk)."""
-    patterns = [relaxed(rule.regex).encode("utf-8") for rule in rules]
+    confirms windows around them); others report once (confirmation reads the whole chunk).
+
+    Left out: the few patterns Hyperscan rejects, and rules confined to some files by their
+    `path` (.pgpass, .env, wp-config.php...). Those are confirmed over the whole of the few
+    files they apply to, and every other file is scanned without them: the line-anchored
+    patterns such files call for cost Hyperscan far more than provider rules (a third of the
+    scan of a source tree, for a dozen rules that never apply to it)."""
+    patterns = [relaxed(rule.regex).encode("utf-8") if not rule.path else b"" for rule in rules]
     flags = [hyperscan.HS_FLAG_PREFILTER | (0 if is_windowed(rule) else hyperscan.HS_FLAG_SINGLEMATCH)
              for rule in rules]
+    confined = [i for i, rule in enumerate(rules) if rule.path]
+    ids = [i for i in range(len(rules)) if i not in confined]
     try:
-        return compiled(hyperscan, patterns, flags, list(range(len(patterns)))), []
-    except hyperscan.error:  # find the few patterns Hyperscan rejects; they run unfiltered
-        unsupported = [i for i in range(len(patterns)) if not compiles(hyperscan, patterns[i], flags[i])]
-        ids = [i for i in range(len(patterns)) if i not in unsupported]
-        return compiled(hyperscan, patterns, flags, ids), unsupported
+        return compiled(hyperscan, patterns, flags, ids), confined
+    except hyperscan.error:  # find the few patterns Hyperscan rejects
+        unsupported = [i for i in ids if not compiles(hyperscan, patterns[i], flags[i])]
+        return (compiled(hyperscan, patterns, flags, [i for i in ids if i not in unsupported]),
+                sorted(confined + unsupported))
 
 
 def compiled(hyperscan, patterns: list, flags: list, ids: list):

@@ -52,7 +52,7 @@ def is_windowed(rule) -> bool:
 
 
 class HyperscanPrefilter:
-    """One Hyperscan database over every rule, in prefilter mode.
+    """One Hyperscan database over the rules (see hscache for those it leaves out), in prefilter mode.
 
     A windowed rule reports every end offset, and a true match ending at e starts within
     [e - width, e] (and on e's line, for a single-line rule), so only those windows are
@@ -60,9 +60,9 @@ class HyperscanPrefilter:
     whole chunk. Any other rule reports once and is confirmed over the whole chunk.
     """
 
-    def __init__(self, database, rules: list, unsupported: list[int]):
+    def __init__(self, database, rules: list, left_out: list[int]):
         self.database = database
-        self.always = unsupported
+        self.always = left_out  # rules the database does not hold: candidates everywhere
         self.widths = [rule.max_width if is_windowed(rule) else False for rule in rules]
         self.single_line = [rule.single_line for rule in rules]
         self.reaches = [UNBOUNDED_REACH if rule.lookahead_reach is None else rule.lookahead_reach

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import importlib
 import os
+import stat
 import sys
-import tempfile
 from pathlib import Path
 
 from ..errors import HushgateError
@@ -54,16 +54,41 @@ def write_stdout(text: str) -> None:
 
 
 def write_atomically(path: Path, text: str) -> None:
-    """A report is either complete or absent: never a truncated file that looks finished."""
-    tmp = None
+    """A report is either complete or absent: never a truncated file that looks finished. A
+    device or pipe (`-o /dev/null`, `-o /dev/stdout`, a FIFO) is written in place: renaming over
+    it would put a regular file in its stead (run as root, a broken /dev/null for everyone)."""
+    if is_special_file(path):
+        write_in_place(path, text)
+        return
+    tmp = path.parent / f".{path.name}.{os.getpid()}-{os.urandom(4).hex()}.tmp"
     try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent if str(path.parent) else ".", prefix=f".{path.name}.")
-        # backslashreplace: a file name with undecodable bytes must not abort the report, and in
-        # JSON the resulting \udcXX is a valid escape of the same string.
-        with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace", newline="") as handle:
+        # 0600, as mkstemp made it: a report with --show-secrets holds secrets. backslashreplace:
+        # a file name with undecodable bytes must not abort the report, and in JSON the
+        # resulting \udcXX is a valid escape of the same string.
+        with open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w", encoding="utf-8",
+                  errors="backslashreplace", newline="") as handle:
             handle.write(text)
         os.replace(tmp, path)
     except OSError as exc:
-        if tmp:
-            Path(tmp).unlink(missing_ok=True)
+        try:
+            tmp.unlink()
+        except OSError:  # never created, or not ours to remove
+            pass
+        raise HushgateError(f"cannot write report {path}: {exc.strerror or exc}") from None
+
+
+def is_special_file(path: Path) -> bool:
+    """Whether `path` names an existing device, pipe or socket (following symbolic links)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
+def write_in_place(path: Path, text: str) -> None:
+    try:
+        with open(path, "w", encoding="utf-8", errors="backslashreplace", newline="") as handle:
+            handle.write(text)
+    except OSError as exc:
         raise HushgateError(f"cannot write report {path}: {exc.strerror or exc}") from None

@@ -64,7 +64,7 @@ def walk(roots: list[str], exclude: tuple = (), max_file_size: int | None = None
             prefix = root_path.as_posix().rstrip("/") + "/" if len(roots) > 1 and root_path != Path(".") else ""
             yield from (replace(item, display=prefix + item.display) for item in items) if prefix else items
         else:
-            yield from classify(root_path, root, root_path.resolve().parent, exclude, max_file_size)
+            yield from classify(str(root_path), root, root_path.resolve().parent, exclude, max_file_size)
 
 
 def walk_dir(root: Path, exclude: tuple, max_file_size: int | None) -> Iterator:
@@ -87,27 +87,35 @@ def walk_dir(root: Path, exclude: tuple, max_file_size: int | None) -> Iterator:
                 if entry.name not in SKIP_DIRS and not is_excluded(display, exclude):
                     subfolders.append((entry.path, display + "/"))
             else:
-                yield from classify(Path(entry.path), display, real_root, exclude, max_file_size)
+                yield from classify(entry.path, display, real_root, exclude, max_file_size)
         stack.extend(reversed(subfolders))
 
 
-def classify(path: Path, display: str, real_root: Path, exclude: tuple, max_file_size: int | None) -> Iterator:
+def suffix(name: str) -> str:
+    """The file name's extension as pathlib gives it (`..png` has one, `.bashrc` none)."""
+    dot = name.rfind(".")
+    return name[dot:] if 0 < dot < len(name) - 1 else ""
+
+
+def classify(path: str, display: str, real_root: Path, exclude: tuple, max_file_size: int | None) -> Iterator:
+    # Plain strings and os calls, not Path objects: this runs once per file of the tree.
     from ..fingerprints import KEY_FILE
 
     if is_excluded(display, exclude):
         yield Skipped(display, "excluded")
         return
-    if path.name == KEY_FILE:  # hushgate's own fingerprint key: never read, never reported
+    name = os.path.basename(path)
+    if name == KEY_FILE:  # hushgate's own fingerprint key: never read, never reported
         yield Skipped(display, "fingerprint-key")
         return
     try:
-        info = path.lstat()
+        info = os.lstat(path)
     except OSError as exc:  # gone since the folder was listed
         yield Skipped(display, "unreadable", exc.strerror or str(exc))
         return
     if stat.S_ISLNK(info.st_mode):
         try:
-            target = path.resolve(strict=True)
+            target = Path(path).resolve(strict=True)
             info = target.stat()
         except (OSError, RuntimeError):  # dangling or looping: there is nothing to read
             yield Skipped(display, "broken-symlink")
@@ -120,12 +128,12 @@ def classify(path: Path, display: str, real_root: Path, exclude: tuple, max_file
             return
     if not stat.S_ISREG(info.st_mode):
         yield Skipped(display, "special-file")
-    elif path.suffix.lower() in BINARY_EXTENSIONS:
+    elif suffix(name).lower() in BINARY_EXTENSIONS:
         yield Skipped(display, "binary")
     elif max_file_size is not None and info.st_size > max_file_size:
         yield Skipped(display, "too-large")
     else:
-        yield FileEntry(str(path), display, info.st_size)
+        yield FileEntry(path, display, info.st_size)
 
 
 def read_windows(handle) -> Iterator[tuple[bytes, int, int, int, bool]]:
@@ -133,9 +141,9 @@ def read_windows(handle) -> Iterator[tuple[bytes, int, int, int, bool]]:
     windows that overlap by OVERLAP bytes. The third lets columns stay right on a line longer
     than a window (minified code, a one-line dump)."""
     offset, line, column = 0, 1, 0
-    data = handle.read(WINDOW)
+    data = read_up_to(handle, WINDOW)
     while True:
-        more = handle.read(WINDOW - OVERLAP) if len(data) == WINDOW else b""
+        more = read_up_to(handle, WINDOW - OVERLAP) if len(data) == WINDOW else b""
         yield data, offset, line, column, not more
         if not more:
             return
@@ -146,3 +154,16 @@ def read_windows(handle) -> Iterator[tuple[bytes, int, int, int, bool]]:
         column = (0 if newlines else column) + len(data[line_start:keep].decode("utf-8", "replace"))
         offset += keep
         data = data[keep:] + more
+
+
+def read_up_to(handle, size: int) -> bytes:
+    """`handle.read(size)`, without making a `size`-byte buffer for a smaller file: a fresh
+    window-sized buffer per file, its pages faulted in and dropped again, cost more than reading."""
+    try:
+        left = os.fstat(handle.fileno()).st_size - handle.tell()
+    except (AttributeError, OSError, ValueError):  # a transcoder, a pipe: no size to go by
+        return handle.read(size)
+    if left >= size:
+        return handle.read(size)
+    data = handle.read(max(left, 0) + 1)  # one more byte tells a file that grew since
+    return data + handle.read(size - len(data)) if len(data) > left else data

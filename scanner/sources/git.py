@@ -10,9 +10,8 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-import tempfile
 from contextlib import contextmanager
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..errors import HushgateError
 
@@ -94,11 +93,23 @@ def try_git(args, cwd=None) -> bytes | None:
     return done.stdout if done.returncode == 0 else None
 
 
+def scratch_file():
+    """An unnamed temporary file. Linux makes one in a single call (O_TMPFILE), which spares a
+    hook importing `tempfile` with the `shutil` and `random` it needs (2 ms); elsewhere, or when
+    the folder cannot hold one, `tempfile` makes it."""
+    try:
+        return open(os.open(os.environ.get("TMPDIR") or "/tmp", os.O_TMPFILE | os.O_RDWR, 0o600), "w+b")
+    except (AttributeError, OSError):
+        import tempfile
+
+        return tempfile.TemporaryFile()
+
+
 @contextmanager
 def git_stream(args, cwd=None, stdin=subprocess.DEVNULL):
     """A running git process whose stdout is read as it comes; its failure is raised on exit.
     stderr goes to a file, so a chatty git never blocks on a full pipe."""
-    with tempfile.TemporaryFile() as stderr:
+    with scratch_file() as stderr:
         try:
             process = subprocess.Popen(git_command(args), cwd=cwd, stdin=stdin, stdout=subprocess.PIPE,
                                        stderr=stderr, env=git_env())
@@ -122,14 +133,13 @@ def revisions_on_stdin(revisions: tuple):
     if not revisions:
         yield (), subprocess.DEVNULL
         return
-    with tempfile.TemporaryFile() as listing:
+    with scratch_file() as listing:
         listing.write("".join(f"{revision}\n" for revision in revisions).encode())
         listing.seek(0)
         yield ("--stdin",), listing
 
 
-@dataclass(frozen=True)
-class Repo:
+class Repo(NamedTuple):
     git_dir: str
     work_tree: str | None  # None for a bare repository
     shallow: bool
@@ -143,28 +153,42 @@ class Repo:
 
 def discover(path: str = ".") -> Repo:
     """The repository containing `path`, or a one-line error when there is none."""
-    if not os.path.isdir(path):
-        raise HushgateError(f"no such directory: {path}")
-    try:
-        done = subprocess.run(
-            git_command(["rev-parse", "--is-bare-repository", "--is-shallow-repository",
-                         "--absolute-git-dir", "--show-toplevel", "--verify", "--quiet", "HEAD^{commit}"]),
-            cwd=path, capture_output=True, env=git_env())
-    except FileNotFoundError:
-        raise HushgateError("git is not installed or not on PATH") from None
-    lines = done.stdout.decode("utf-8", "surrogateescape").splitlines()
-    if len(lines) < 3:
-        message = first_error_line(done.stderr)
-        if "not a git repository" in message:
-            raise HushgateError(f"not a git repository: {os.path.abspath(path)}")
-        if message.startswith("git refuses"):
-            raise HushgateError(message)
-        raise HushgateError(f"git rev-parse: {message}")
-    # --show-toplevel fails (exit 128) after printing the rest when there is no work tree (bare, or
-    # inside .git); then --verify prints HEAD's commit, or fails (exit 1) on an unborn branch.
-    work_tree = lines[3] if done.returncode in (0, 1) and len(lines) > 3 and lines[0] == "false" else None
-    head = lines[4] if done.returncode == 0 and len(lines) > 4 else None
-    return Repo(git_dir=lines[2], work_tree=work_tree, shallow=lines[1] == "true", head=head)
+    return Discovery(path).repo()
+
+
+class Discovery:
+    """`discover`, in two steps: git starts looking at once, and `repo()` waits for its answer,
+    so a hook can import the scanner meanwhile."""
+
+    def __init__(self, path: str = "."):
+        if not os.path.isdir(path):
+            raise HushgateError(f"no such directory: {path}")
+        self.path = path
+        try:
+            self.process = subprocess.Popen(
+                git_command(["rev-parse", "--is-bare-repository", "--is-shallow-repository",
+                             "--absolute-git-dir", "--show-toplevel", "--verify", "--quiet",
+                             "HEAD^{commit}"]),
+                cwd=path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=git_env())
+        except FileNotFoundError:
+            raise HushgateError("git is not installed or not on PATH") from None
+
+    def repo(self) -> Repo:
+        stdout, stderr = self.process.communicate()
+        lines = stdout.decode("utf-8", "surrogateescape").splitlines()
+        if len(lines) < 3:
+            message = first_error_line(stderr)
+            if "not a git repository" in message:
+                raise HushgateError(f"not a git repository: {os.path.abspath(self.path)}")
+            if message.startswith("git refuses"):
+                raise HushgateError(message)
+            raise HushgateError(f"git rev-parse: {message}")
+        # --show-toplevel fails (exit 128) after printing the rest when there is no work tree (bare,
+        # or inside .git); then --verify prints HEAD's commit, or fails (exit 1) on an unborn branch.
+        code = self.process.returncode
+        work_tree = lines[3] if code in (0, 1) and len(lines) > 3 and lines[0] == "false" else None
+        head = lines[4] if code == 0 and len(lines) > 4 else None
+        return Repo(git_dir=lines[2], work_tree=work_tree, shallow=lines[1] == "true", head=head)
 
 
 def resolve_commit(repo_dir: str, revision: str) -> str | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import time
+from contextlib import contextmanager
 
 from ..findings import Finding
 from ..pipeline import ScanResult
@@ -15,15 +16,15 @@ from .diff import parse_patches, scan_change
 from .git import SAFE_DIFF, Repo, empty_tree, git_stream
 
 
+@contextmanager
 def staged_changes(repo: Repo):
-    """FileChange for every file the index changes, deletions left out."""
+    """FileChange for every file the index changes (deletions left out), as they are read. git
+    starts on entry, so it diffs the index while the caller loads its rules."""
     base = repo.head or empty_tree(repo.work_tree)
     args = ["diff-index", "--cached", "-p", "-U0", "-M", "--diff-filter=d", "--submodule=short",
             *SAFE_DIFF, base, "--"]
     with git_stream(args, cwd=repo.work_tree) as process:
-        for item in parse_patches(process.stdout):
-            if not isinstance(item, bytes):
-                yield item
+        yield (item for item in parse_patches(process.stdout) if not isinstance(item, bytes))
 
 
 def repo_relative(name: str, work_tree: str) -> str:
@@ -33,17 +34,17 @@ def repo_relative(name: str, work_tree: str) -> str:
     return os.path.relpath(os.path.join(folder, os.path.basename(absolute)), work_tree).replace(os.sep, "/")
 
 
-def scan_staged(scanner, repo: Repo, files: list[str] = (), exclude: tuple = (),
+def scan_staged(scanner, repo: Repo, changes, files: list[str] = (), exclude: tuple = (),
                 max_file_size: int | None = None, jobs: int = 1, warn=lambda message: None) -> ScanResult:
-    """Findings on staged added lines of a repository with a work tree; with `files`, only those,
-    and a given file that the index does not change (as `pre-commit run --all-files` passes them)
-    is scanned whole."""
+    """Findings on the staged added lines (`changes`, from staged_changes) of a repository with a
+    work tree; with `files`, only those, and a given file that the index does not change (as
+    `pre-commit run --all-files` passes them) is scanned whole."""
     started = time.perf_counter()
     result = ScanResult()
     work_tree = repo.work_tree
     wanted = {repo_relative(name, work_tree): name for name in files}
     changed = set()
-    for change in staged_changes(repo):
+    for change in changes:
         path = change.path
         changed.add(path)
         if wanted and path not in wanted:
