@@ -33,6 +33,7 @@ def seconds_from_env(name: str, default: float) -> float:
 
 REGEX_TIMEOUT = seconds_from_env("HUSHGATE_REGEX_TIMEOUT", 2.0)
 MAX_LINE_CONTEXT = 2048
+PATHS_REMEMBERED = 4096  # history scans come back to the same paths, version after version
 MAX_DECODE_DEPTH = 2
 MAX_DECODED_BYTES = 1 << 20  # per chunk, over every layer
 
@@ -89,7 +90,7 @@ class Detector:
         # Rules confined to some files by their path: the Hyperscan prefilter reports them for
         # every chunk, so which apply to a file is settled once per file, not once per chunk.
         self.confined = [i for i, rule in enumerate(self.content_rules) if rule.path_matcher is not None]
-        self.excluded_for: tuple = (None, [])  # (path, confined rules that do not apply to it)
+        self.excluded_for: dict = {}  # path -> confined rules that do not apply to it
 
     def scan(self, data: bytes, path: str, base_offset: int = 0, base_line: int = 1) -> list[Finding]:
         """Findings in `data`; offsets and lines are shifted by the chunk's position in its file."""
@@ -143,10 +144,13 @@ class Detector:
 
     def excluded(self, path: str) -> list[int]:
         """The path-confined rules that do not apply to `path`."""
-        if self.excluded_for[0] != path:
+        excluded = self.excluded_for.get(path)
+        if excluded is None:
+            if len(self.excluded_for) >= PATHS_REMEMBERED:
+                self.excluded_for.clear()
             rules = self.content_rules
-            self.excluded_for = (path, [i for i in self.confined if not rules[i].path_matcher.search(path)])
-        return self.excluded_for[1]
+            excluded = self.excluded_for[path] = [i for i in self.confined if not rules[i].path_matcher.search(path)]
+        return excluded
 
     def scan_path_name(self, path: str) -> list[Finding]:
         """Findings from file-name rules (private key files, keystores, credential files)."""

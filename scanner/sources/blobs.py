@@ -18,7 +18,7 @@ from ..errors import HushgateError
 from ..findings import Finding
 from .encoding import as_utf8, utf8_reader
 from .files import BINARY_EXTENSIONS, SNIFF, WINDOW, is_binary
-from .git import display_path, first_error_line, git_command, git_env, git_stream, revisions_on_stdin
+from .git import display_path, first_error_line, git_command, git_env, git_stream, revisions_on_stdin, widen_pipe
 
 # A batch's ids (65 bytes at most each) fit in the pipe to cat-file, so writing them all
 # before reading the first answer never blocks.
@@ -76,7 +76,9 @@ def cat_file(repo_dir: str):
         except FileNotFoundError:
             raise HushgateError("git is not installed or not on PATH") from None
         _cat_files[key].errors = errors
+        widen_pipe(_cat_files[key].stdout)
     return _cat_files[key]
+
 
 
 def close_cat_file(repo_dir: str) -> None:

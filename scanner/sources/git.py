@@ -34,6 +34,7 @@ SAFE_ENV = {"GIT_TERMINAL_PROMPT": "0", "GIT_PAGER": "cat", "PAGER": "cat", "GIT
             "GIT_NO_LAZY_FETCH": "1"}  # git >= 2.45; older ones are held back by protocol.allow
 ZERO_SHA = frozenset({"0" * 40, "0" * 64})
 WIDE_TEXT_LIMIT = 16 << 20
+PIPE_BYTES = 1 << 20
 UNSAFE_PARTS = {"": "%2F", ".": "%2E", "..": "%2E%2E"}
 
 
@@ -105,6 +106,17 @@ def scratch_file():
         return tempfile.TemporaryFile()
 
 
+def widen_pipe(stream) -> None:
+    """Let git run up to a megabyte ahead of its reader (Linux; 64 KB otherwise): it reads and
+    inflates the next objects while this process diffs and scans the last ones."""
+    try:
+        import fcntl
+
+        fcntl.fcntl(stream.fileno(), getattr(fcntl, "F_SETPIPE_SZ", 1031), PIPE_BYTES)
+    except (ImportError, OSError):
+        pass
+
+
 @contextmanager
 def git_stream(args, cwd=None, stdin=subprocess.DEVNULL):
     """A running git process whose stdout is read as it comes; its failure is raised on exit.
@@ -115,6 +127,7 @@ def git_stream(args, cwd=None, stdin=subprocess.DEVNULL):
                                        stderr=stderr, env=git_env())
         except FileNotFoundError:
             raise HushgateError("git is not installed or not on PATH") from None
+        widen_pipe(process.stdout)
         with process:
             try:
                 yield process
