@@ -1,8 +1,7 @@
 """Finding: one detected secret, its location, and how it may be shown."""
 from __future__ import annotations
 
-import dataclasses
-from dataclasses import dataclass, field
+from .record import Factory, record, replace
 
 CONFIDENCE_LEVELS = ("low", "medium", "high")
 SEVERITY_LEVELS = ("info", "low", "medium", "high", "critical")
@@ -23,7 +22,7 @@ def severity_rank(level: str) -> int:
     return SEVERITY_LEVELS.index(level)
 
 
-@dataclass
+@record(hidden=("secret",))
 class Finding:
     rule_id: str
     title: str
@@ -31,7 +30,7 @@ class Finding:
     line: int
     column: int
     end_column: int
-    secret: str = field(repr=False)
+    secret: str
     entropy: float = 0.0
     severity: str = "medium"
     confidence: str = "high"
@@ -45,7 +44,7 @@ class Finding:
     author: str | None = None
     date: str | None = None
     in_head: bool | None = None
-    extra: dict = field(default_factory=dict)
+    extra: dict = Factory(dict)
 
     @property
     def secret_preview(self) -> str:
@@ -83,4 +82,4 @@ class Finding:
         return data
 
     def replace(self, **changes) -> "Finding":
-        return dataclasses.replace(self, **changes)
+        return replace(self, **changes)

@@ -4,23 +4,23 @@ from __future__ import annotations
 import os
 import stat
 import time
-from dataclasses import dataclass, field
 
 from .engine.detector import Detector, Limits, RuleTimeout, at_least
 from .findings import Finding
+from .record import Factory, record
 from .sources.encoding import utf8_reader
 from .sources.files import OVERLAP, SNIFF, FileEntry, Skipped, is_binary, read_windows, walk
 
 
-@dataclass
+@record
 class ScanResult:
-    findings: list = field(default_factory=list)
+    findings: list = Factory(list)
     files: int = 0
     bytes: int = 0
-    skipped: dict = field(default_factory=dict)
-    errors: list = field(default_factory=list)
+    skipped: dict = Factory(dict)
+    errors: list = Factory(list)
     seconds: float = 0.0
-    extra: dict = field(default_factory=dict)
+    extra: dict = Factory(dict)
     # Where the scan root sits inside its repository ("src/"), for reports that need
     # repository-relative paths (SARIF for code scanning); findings stay relative to the root.
     root_in_repo: str = ""

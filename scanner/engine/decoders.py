@@ -8,10 +8,10 @@ decoded text points at the encoded bytes in the original.
 from __future__ import annotations
 
 import binascii
-from dataclasses import dataclass
 
 import regex
 
+from ..record import record
 from .runs import encoded_spans
 
 MIN_BASE64_CHARS = 24
@@ -26,7 +26,7 @@ PERCENT_RUN = regex.compile(rb"(?:%[0-9A-Fa-f]{2}[^\s\"'`<>%]{0,64}){" + str(MIN
 TOKEN_BYTES = regex.compile(rb"[^\s\"'`<>%]{1,256}$")
 
 
-@dataclass
+@record
 class Decoded:
     kind: str  # base64, hex or percent
     start: int  # span of the encoded run in the data it was found in

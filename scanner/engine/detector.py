@@ -7,9 +7,9 @@ findings point at the encoded bytes), then overlaps and inline allow markers are
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 
 from ..findings import Finding, confidence_rank
+from ..record import record
 from . import filters
 from .allow_markers import is_allowed_by_marker
 from .decoders import encoded_runs
@@ -38,7 +38,7 @@ MAX_DECODE_DEPTH = 2
 MAX_DECODED_BYTES = 1 << 20  # per chunk, over every layer
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Limits:
     """What one chunk may cost: seconds per rule's confirmation regex, layers of encoding
     decoded (0: none), and bytes decoded over all layers."""

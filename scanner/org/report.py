@@ -7,7 +7,7 @@ repositories hold the same secret. Secrets found in the most repositories come f
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from ..record import Factory, record
 from datetime import datetime, timezone
 
 from ..findings import Finding, severity_rank
@@ -17,7 +17,7 @@ from ..store import queries
 TOP_SECRETS = 10
 
 
-@dataclass
+@record
 class StoredFinding(Finding):
     """A finding read back from the datastore: it only ever had the redacted preview."""
     preview: str = ""
@@ -27,9 +27,9 @@ class StoredFinding(Finding):
         return self.preview
 
 
-@dataclass
+@record
 class OrgResult(ScanResult):
-    org: dict = field(default_factory=dict)
+    org: dict = Factory(dict)
 
     def summary(self) -> dict:
         return {**super().summary(), **self.org}

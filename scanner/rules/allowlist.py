@@ -6,15 +6,16 @@ match or the line; the file path; a stopword contained in the secret.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cached_property
 
 import regex
 
+from ..record import record
+
 TARGETS = ("secret", "match", "line")
 
 
-@dataclass
+@record
 class Allowlist:
     regexes: tuple = ()
     target: str = "secret"

@@ -1,17 +1,17 @@
 """Rule: one detector, loaded from a TOML pack. Regexes compile lazily, on first use."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from functools import cached_property
 
 import regex
 
+from ..record import Factory, record
 from .width import is_single_line, lookahead_reach, max_match_width
 
 CHARSETS = ("any", "hex", "base64", "base64url", "alnum")
 
 
-@dataclass
+@record
 class Rule:
     id: str
     title: str
@@ -72,12 +72,12 @@ class Rule:
         return is_single_line(self.regex)
 
 
-@dataclass
+@record
 class RuleSet:
     rules: list
-    warnings: list = field(default_factory=list)
+    warnings: list = Factory(list)
     digest: str = ""
-    allowlists: list = field(default_factory=list)  # scanner.rules.allowlist.Allowlist, e.g. from gitleaks
+    allowlists: list = Factory(list)  # scanner.rules.allowlist.Allowlist, e.g. from gitleaks
 
     def __iter__(self):
         return iter(self.rules)

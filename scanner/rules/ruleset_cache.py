@@ -5,7 +5,6 @@ parse; stored as JSON (never pickle: a planted cache file must not be able to ru
 """
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 import sys
@@ -13,10 +12,11 @@ from pathlib import Path
 
 from .. import __version__
 from ..cache import cache_dir, code_digest, read_entry, write_entry
+from ..record import fields
 from .model import Rule, RuleSet
 
 MAGIC = b"HUSHGATE-RULES3\n"
-INIT_FIELDS = [f.name for f in dataclasses.fields(Rule) if f.init]
+INIT_FIELDS = list(fields(Rule))
 # Derived from the regex by parsing it, which costs more than loading the whole cache.
 MEASURES = ("max_width", "lookahead_reach", "single_line")
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 import fnmatch
 import os
 import stat
-from dataclasses import dataclass, replace
 from pathlib import Path
 from collections.abc import Iterator
+
+from ..record import record, replace
 
 WINDOW = 8 << 20
 OVERLAP = 64 << 10
@@ -20,14 +21,14 @@ BINARY_EXTENSIONS = frozenset(
 )
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class FileEntry:
     real: str  # what to open
     display: str  # what reports show: relative to the scan root as given
     size: int
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Skipped:
     display: str
     reason: str  # binary, too-large, symlink-outside-root, symlink-to-folder, broken-symlink,
