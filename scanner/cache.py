@@ -8,13 +8,13 @@ write the cache folder, who could as well write the installed package.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import mmap
 import os
 import zlib
 from pathlib import Path
 
+from .digest import sha256
 
 KEEP = 8  # entries of each kind: several projects with their own packs can share the cache
 
@@ -81,7 +81,7 @@ def prune(latest: Path) -> None:
 def code_digest(*files: Path) -> bytes:
     """The source of the code that builds an entry: an edited checkout never reads entries an
     older version of that code wrote."""
-    digest = hashlib.sha256()
+    digest = sha256()
     for path in files:
         try:
             digest.update(path.read_bytes())

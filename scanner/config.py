@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import NamedTuple
-
 from .errors import HushgateError
+from .record import record
 
 
-class Config(NamedTuple):  # not a dataclass, whose definition costs every start five times more
+@record(frozen=True)
+class Config:
     path: Path | None = None
     rules: list | tuple = ()
     no_default_rules: bool = False

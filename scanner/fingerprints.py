@@ -8,11 +8,10 @@ A team that commits a baseline shares the key: see docs/baseline.md.
 """
 from __future__ import annotations
 
-import hashlib
-import hmac
 import os
 from pathlib import Path
 
+from .digest import hmac_sha256
 from .errors import HushgateError
 
 KEY_ENV = "HUSHGATE_FINGERPRINT_KEY"
@@ -21,12 +20,12 @@ KEY_FILE = ".hushgate.key"
 
 def value_fingerprint(key: bytes, rule_id: str, secret: str) -> str:
     """Same secret, same rule: same fingerprint, wherever and whenever it appears."""
-    return hmac.new(key, identity(rule_id, secret), hashlib.sha256).hexdigest()[:40]
+    return hmac_sha256(key, identity(rule_id, secret))[:40]
 
 
 def location_fingerprint(key: bytes, rule_id: str, secret: str, path: str) -> str:
     """One occurrence: the secret in one file (not one line, so edits around it do not matter)."""
-    return hmac.new(key, identity(rule_id, path, secret), hashlib.sha256).hexdigest()[:40]
+    return hmac_sha256(key, identity(rule_id, path, secret))[:40]
 
 
 def identity(*parts: str) -> bytes:
@@ -37,7 +36,7 @@ def identity(*parts: str) -> bytes:
 
 def key_id(key: bytes) -> str:
     """Names a key without revealing it, so a baseline made with another key is detected."""
-    return hmac.new(key, b"hushgate-key-id", hashlib.sha256).hexdigest()[:12]
+    return hmac_sha256(key, b"hushgate-key-id")[:12]
 
 
 def find_repo_root(start: Path) -> Path | None:

@@ -7,10 +7,10 @@ the code that builds them.
 """
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 from ..cache import cache_dir, code_digest, read_entry, write_entry
+from ..digest import sha256
 from .prefilter import is_windowed
 from .relax import relaxed
 
@@ -18,7 +18,7 @@ MAGIC = b"HUSHGATE-HS3\n"
 
 
 def cache_key(rules: list, hyperscan_version: str) -> str:
-    digest = hashlib.sha256(MAGIC + hyperscan_version.encode())
+    digest = sha256(MAGIC + hyperscan_version.encode())
     here = Path(__file__).parent
     digest.update(code_digest(here / "hscache.py", here / "prefilter.py", here / "relax.py",
                               here.parent / "rules" / "width.py"))

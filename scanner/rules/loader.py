@@ -1,12 +1,12 @@
 """Load and validate TOML rule packs; user packs extend the defaults."""
 from __future__ import annotations
 
-import hashlib
 import sys
 from pathlib import Path
 
 import regex
 
+from ..digest import sha256
 from ..errors import HushgateError
 from ..findings import CONFIDENCE_LEVELS, SEVERITY_LEVELS
 from .model import CHARSETS, Rule, RuleSet
@@ -55,7 +55,7 @@ def load_rules(extra: list | tuple = (), use_defaults: bool = True) -> RuleSet:
 
 
 def parse_packs(packs: list[tuple[str, bytes, bool]]) -> RuleSet:
-    rules, warnings, digest = [], [], hashlib.sha256()
+    rules, warnings, digest = [], [], sha256()
     seen: dict[str, str] = {}
     for name, raw, builtin in packs:
         path = Path(name)

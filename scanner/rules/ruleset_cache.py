@@ -5,13 +5,13 @@ parse; stored as JSON (never pickle: a planted cache file must not be able to ru
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import sys
 from pathlib import Path
 
 from .. import __version__
 from ..cache import cache_dir, code_digest, read_entry, write_entry
+from ..digest import sha256
 from ..record import fields
 from .model import Rule, RuleSet
 
@@ -24,7 +24,7 @@ MEASURES = ("max_width", "lookahead_reach", "single_line")
 def entry_path(packs: list[tuple[str, bytes, bool]]):
     import regex
 
-    digest = hashlib.sha256(MAGIC + f"{__version__}\0{regex.__version__}\0{sys.version}".encode())
+    digest = sha256(MAGIC + f"{__version__}\0{regex.__version__}\0{sys.version}".encode())
     digest.update(code_digest(*sorted(Path(__file__).parent.glob("*.py"))))
     for name, raw, builtin in packs:
         digest.update(f"\0{name}\0{int(builtin)}\0{len(raw)}\0".encode() + raw)

@@ -11,9 +11,8 @@ import os
 import re
 import subprocess
 from contextlib import contextmanager
-from typing import NamedTuple
-
 from ..errors import HushgateError
+from ..record import record
 
 # Hooks need no switch: no command run here (rev-parse, diff-index, diff-tree, rev-list, cat-file,
 # ls-tree, config) runs hooks, and `hushgate install` must see the real core.hooksPath.
@@ -152,7 +151,8 @@ def revisions_on_stdin(revisions: tuple):
         yield ("--stdin",), listing
 
 
-class Repo(NamedTuple):
+@record(frozen=True)
+class Repo:
     git_dir: str
     work_tree: str | None  # None for a bare repository
     shallow: bool
