@@ -26,11 +26,11 @@ def launcher(bypass: str) -> str:
     return f"""import sys
 sys.path[:] = [p for p in sys.path if p not in ("", ".")]
 try:
-    from scanner.cli.main import main
+    from scanner.cli.main import entry
 except ImportError:
     sys.exit("hushgate: no longer installed in " + sys.executable + "; reinstall it and run "
              "hushgate install again, or bypass this check once: {bypass}")
-sys.exit(main())
+entry()
 """
 
 
