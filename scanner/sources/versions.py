@@ -20,7 +20,7 @@ from .files import BINARY_EXTENSIONS, SNIFF, WINDOW, is_binary, is_excluded
 from .git import display_path
 
 READ_BATCH = 256
-CACHE_BYTES = 32 << 20
+CACHE_BYTES = 16 << 20
 WHOLE, PART = 2, 1  # how much of a blob has been scanned
 
 
