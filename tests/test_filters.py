@@ -61,6 +61,7 @@ def test_randomness_floor_depends_on_alphabet_and_length():
     assert entropy.alphabet_size(RANDOM_HEX) == 16
     assert entropy.alphabet_size(RANDOM_LOWER) == 36
     assert entropy.alphabet_size(RANDOM_ALNUM) == 62
+    assert entropy.alphabet_size("9fA3c7E1b0D4f82a") == 22  # hex in both cases
     assert entropy.randomness_floor(RANDOM_HEX) < 3.2 < entropy.randomness_floor("a" * 31 + "B")
     assert entropy.randomness_floor("x" * 16 + "1Q") < entropy.randomness_floor("x" * 40 + "1Q")
 

@@ -44,6 +44,7 @@ def fits_charset(text: str, charset: str) -> bool:
 
 def alphabet_size(text: str) -> int:
     """How many symbols a generator of `text` plausibly drew from: 16 for hex (one letter case),
+    22 for hex in both cases (a random alphanumeric string that long would hold other letters),
     else the sum of the character classes present (lower 26, upper 26, digits 10, each other
     symbol 1). Lower-case-and-digit keys are common, and judging them against 62 symbols would
     call them not random."""
@@ -52,6 +53,8 @@ def alphabet_size(text: str) -> int:
     letters = chars - DIGITS
     if digits and letters and (letters <= HEX_LOWER or letters <= HEX_UPPER):
         return 16
+    if digits and letters <= HEX_LOWER | HEX_UPPER:
+        return 22
     size = 10 * bool(digits)
     size += 26 * bool(letters & LOWER) + 26 * bool(letters & UPPER)
     return size + len(letters - LOWER - UPPER)
