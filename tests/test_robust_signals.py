@@ -115,11 +115,14 @@ def test_ctrl_c_during_history_exits_130_with_a_partial_summary(git_repo, tmp_pa
     repo = git_repo()
     repo.commit("one", **{"a.txt": TOKEN_LINE, "b.txt": SLOW_INPUT})
     process = start(["history", "--rules", tmp_path / "slow.toml", "--engine", "portable"], repo.path, env=BUSY)
-    wait_until(lambda: cpu_seconds(process.pid) > 1.5, "history busy in the slow rule")
+    # The walk runs in the main process, the scan in the parts it deals paths to.
+    wait_until(lambda: any(cpu_seconds(pid) > 1.5 for pid in children(process.pid)), "history busy in the slow rule")
+    workers = children(process.pid)
     out, err = interrupt(process)
     assert process.returncode == 130
     assert re.fullmatch(r"hushgate: interrupted: \d+ secrets? found so far in \d+ files \(.*\) before the "
                         r"interrupt; the scan is incomplete\n", err), err
+    wait_until(lambda: not any(is_running(pid) for pid in workers), "workers gone", limit=10)
 
 
 def test_two_hooks_at_once_on_an_empty_cache_both_work(git_repo, tmp_path):

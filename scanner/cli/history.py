@@ -46,7 +46,8 @@ def shows_progress(stream) -> bool:
 
 @contextmanager
 def progress_bar(enabled: bool):
-    """A callback counting blobs and bytes, drawn by rich on the terminal; None when piped."""
+    """A callback counting blobs and bytes read (`advance(size, blobs=1)`), drawn by rich on the
+    terminal; None when piped."""
     if not enabled:
         yield None
         return
@@ -60,9 +61,9 @@ def progress_bar(enabled: bool):
         task = bar.add_task("history", total=None, blobs=0, mb=0.0, rate=0.0)
         started, seen, last = time.monotonic(), [0, 0], [0.0]
 
-        def advance(blob_size: int) -> None:
-            seen[0] += 1
-            seen[1] += blob_size
+        def advance(size: int, blobs: int = 1) -> None:
+            seen[0] += blobs
+            seen[1] += size
             now = time.monotonic()
             if now - last[0] > 0.1:
                 last[0] = now

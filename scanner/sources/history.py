@@ -1,8 +1,8 @@
 """History source: what each commit brought in, every blob read once and scanned where it is new.
 
 One walk over the chosen commits, oldest first (`attribution.changes`), names each file version
-and the one it replaced; `versions.VersionReader` reads each blob once and keeps the lines its
-predecessor lacked (all of it for a new path), and worker processes scan those. A finding thus
+and the one it replaced; `history_parts` deals the paths out to worker processes, which read each
+blob once and scan the lines its predecessor lacked (all of it for a new path). A finding thus
 belongs to the commit that brought the secret in, at the path it came in at: one finding per
 path and secret, however many later versions keep it. Whether it is still there at the end is
 decided by scanning the head's version of each path that has findings.
@@ -12,15 +12,14 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from ..engine.detector import RuleTimeout
+from ..dist.local import can_fork
 from ..findings import Finding
 from ..pipeline import ScanInterrupted, ScanResult
 from .attribution import Walk, changes, nul_tokens
 from .blobs import DEFAULT_MAX_BLOB, MAX_BATCH_BLOBS, BlobEntry, close_cat_file, scan_batch
 from .files import is_excluded
 from .git import display_path, git_stream, require_commit, resolve_commit
-from .versions import VersionReader
-
+from .history_parts import Attribution, in_parts, scan_part
 
 
 @dataclass(frozen=True)
@@ -44,89 +43,33 @@ def choose_revisions(repo_dir: str, branch: str | None, since: str | None) -> Re
     return Revisions(("--all",), resolve_commit(repo_dir, "HEAD"))
 
 
-def scan_pieces(scanner, pieces: list) -> list:
-    """(findings, error or None) of each piece: the worker side."""
-    return [scan_piece(scanner, piece) for piece in pieces]
-
-
-def scan_piece(scanner, piece) -> tuple[list, str | None]:
-    if piece.found is not None:
-        return piece.found, piece.error
-    findings, error = [], None
-    for offset, line, data, new_start, new_end in piece.runs:
-        try:
-            found = scanner.scan_bytes(data, piece.path, offset, line)
-        except RuleTimeout as exc:
-            found, error = exc.findings, error or str(exc)
-        findings += [f for f in found if f.offset < new_end and f.offset + len(f.secret.encode()) > new_start]
-    return findings, error
-
-
-class Attribution:
-    """Findings per (path, rule, secret) at the oldest commit, as scan results come back in walk
-    order. A blob met again (a copy, a revert, a merge) takes the findings of its one scan; one
-    whose scan is still out waits for it."""
-
-    def __init__(self):
-        self.kept: dict = {}  # (path, rule id, fingerprint) -> (finding, raw path)
-        self.found: dict = {}  # blob -> findings of its scan, for blobs that have some
-        self.waiting: dict = {}  # blob -> [(raw path, info)] met while its scan was out
-
-    def seen(self, blob: str, raw_path: bytes, info: tuple) -> None:
-        if blob in self.found:
-            self.keep(self.found[blob], raw_path, info)
-        elif blob in self.waiting:
-            self.waiting[blob].append((raw_path, info))
-
-    def sent(self, blob: str) -> None:
-        self.waiting.setdefault(blob, [])
-
-    def done(self, piece, findings: list) -> None:
-        if findings:
-            self.found[piece.blob] = findings
-        for raw_path, info in [(piece.raw_path, piece.info), *self.waiting.pop(piece.blob, [])]:
-            self.keep(findings, raw_path, info)
-
-    def keep(self, findings: list, raw_path: bytes, info: tuple) -> None:
-        commit, author, date = info
-        path = display_path(raw_path)
-        for finding in findings:
-            key = (path, finding.rule_id, finding.fingerprint)
-            if key not in self.kept:
-                self.kept[key] = (finding.replace(path=path, commit=commit, author=author, date=date), raw_path)
-
-
 def scan_history(scanner, repo_dir: str, revisions: Revisions, exclude: tuple = (),
                  max_size: int = DEFAULT_MAX_BLOB, progress=None, jobs: int = 1) -> ScanResult:
     """Findings of what each walked commit brought in, attributed to the oldest such commit."""
-    from ..dist.local import ordered_map
-
     started = time.perf_counter()
-    result, walk, attribution = ScanResult(), Walk(), Attribution()
-    reader = VersionReader(scanner, repo_dir, exclude, max_size, result, progress)
-
-    def wanted():
-        for item in reader.wanted(changes(scanner, repo_dir, revisions, walk), attribution.seen):
-            attribution.sent(item.blob)
-            yield item
-
-    scanned = ordered_map(lambda batch: scan_pieces(scanner, batch), reader.pieces(wanted()), jobs,
-                          weight=lambda piece: piece.weight())
+    walk = Walk()
+    walked = changes(scanner, repo_dir, revisions, walk)
     try:
-        for piece, (findings, error) in scanned:
-            if error:
-                result.error(f"{piece.path} (blob {piece.blob[:12]})", error)
-            attribution.done(piece, findings)
+        if jobs > 1 and can_fork():
+            parts = in_parts(scanner, repo_dir, walked, exclude, max_size, progress, jobs)
+        else:
+            parts = [scan_part(scanner, repo_dir, walked, exclude, max_size, progress)]
     except KeyboardInterrupt:
-        result.findings = [finding for finding, _ in attribution.kept.values()]
-        raise ScanInterrupted(result) from None
-    finally:
-        scanned.close()  # the workers hold copies of cat-file's pipes: they go first
-        close_cat_file(repo_dir)
-    for raw_path, (info, named) in walk.named.items():
+        raise ScanInterrupted(ScanResult(seconds=time.perf_counter() - started)) from None
+    result, kept = ScanResult(), {}
+    for part, attribution in parts:
+        result.files += part.files
+        result.bytes += part.bytes
+        result.errors += part.errors
+        for reason, count in part.skipped.items():
+            result.skip(reason, count)
+        kept.update(attribution.kept)  # parts never share a path, so never a key
+    named = Attribution()
+    for raw_path, (info, found) in walk.named.items():
         if not is_excluded(display_path(raw_path), exclude):
-            attribution.keep(named, raw_path, info)
-    result.findings = sorted(with_in_head(scanner, repo_dir, revisions.head, attribution.kept), key=Finding.sort_key)
+            named.keep(found, raw_path, info)
+    kept.update((key, value) for key, value in named.kept.items() if key not in kept)
+    result.findings = sorted(with_in_head(scanner, repo_dir, revisions.head, kept), key=Finding.sort_key)
     result.extra.update(commits=walk.commits, unique_blobs_scanned=result.files, blob_occurrences=walk.occurrences)
     result.seconds = time.perf_counter() - started
     return result

@@ -38,9 +38,6 @@ class Piece:
     found: list | None = None  # findings made while reading (a blob too big to hold, streamed)
     error: str | None = None
 
-    def weight(self) -> int:
-        return sum(len(run[2]) for run in self.runs) or 1
-
 
 @dataclass
 class Wanted:
