@@ -1,8 +1,10 @@
-"""`hushgate history --jobs`: workers read and scan blob batches; the report does not change."""
+"""`hushgate history --jobs`: parts read, diff and scan their paths' versions; the report does not change."""
 import json
 import random
 
 from fakes import GITHUB_PAT
+
+from scanner.sources.history import SMALL_HISTORY
 
 
 def filler(seed: int, size: int) -> str:
@@ -13,10 +15,15 @@ def filler(seed: int, size: int) -> str:
 
 def test_parallel_history_gives_the_same_report(git_repo, cli):
     repo = git_repo()
-    for n in range(24):  # ~2.4 MB of blobs: enough to start worker processes
+    # More file versions than SMALL_HISTORY, so --jobs 2 starts its parts; copies of the token
+    # file land in both parts.
+    repo.commit("many files", **{f"docs/page{n}.md": f"page {n}\n" for n in range(SMALL_HISTORY)})
+    for n in range(24):
         files = {"notes.txt": filler(n, 100_000)}
         if n == 9:
             files["settings.py"] = f'token = "{GITHUB_PAT}"\n'
+        if n == 12:
+            files.update({f"copy{k}/settings.py": f'token = "{GITHUB_PAT}"\n' for k in range(4)})
         repo.commit(f"change {n}", **files)
     reports = {}
     for jobs in ("1", "2"):
@@ -26,5 +33,6 @@ def test_parallel_history_gives_the_same_report(git_repo, cli):
         report["summary"].pop("seconds")
         reports[jobs] = report
     assert reports["1"] == reports["2"]
-    assert reports["2"]["summary"]["unique_blobs_scanned"] == 25
-    assert [f["rule_id"] for f in reports["2"]["findings"]] == ["github-pat-classic"]
+    assert reports["2"]["summary"]["unique_blobs_scanned"] == SMALL_HISTORY + 25
+    assert sorted(f["path"] for f in reports["2"]["findings"]) == [
+        "copy0/settings.py", "copy1/settings.py", "copy2/settings.py", "copy3/settings.py", "settings.py"]

@@ -13,6 +13,8 @@ import pytest
 
 from fakes import SLOW_INPUT, SLOW_RULE, TOKEN_LINE
 
+from scanner.sources.history import SMALL_HISTORY
+
 BUSY = {"HUSHGATE_REGEX_TIMEOUT": "60"}
 
 
@@ -113,7 +115,8 @@ def test_ctrl_c_during_a_pooled_scan_leaves_no_worker_and_no_traceback(tmp_path)
 def test_ctrl_c_during_history_exits_130_with_a_partial_summary(git_repo, tmp_path):
     (tmp_path / "slow.toml").write_text(SLOW_RULE)
     repo = git_repo()
-    repo.commit("one", **{"a.txt": TOKEN_LINE, "b.txt": SLOW_INPUT})
+    many = {f"docs/page{n}.md": f"page {n}\n" for n in range(SMALL_HISTORY)}  # enough for parts
+    repo.commit("one", **{"a.txt": TOKEN_LINE, "b.txt": SLOW_INPUT, **many})
     process = start(["history", "--rules", tmp_path / "slow.toml", "--engine", "portable"], repo.path, env=BUSY)
     # The walk runs in the main process, the scan in the parts it deals paths to.
     wait_until(lambda: any(cpu_seconds(pid) > 1.5 for pid in children(process.pid)), "history busy in the slow rule")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from itertools import chain, islice
 
 from ..dist.local import can_fork
 from ..findings import Finding
@@ -20,6 +21,8 @@ from .blobs import DEFAULT_MAX_BLOB, MAX_BATCH_BLOBS, BlobEntry, close_cat_file,
 from .files import is_excluded
 from .git import display_path, git_stream, require_commit, resolve_commit
 from .history_parts import Attribution, in_parts, scan_part
+
+SMALL_HISTORY = 1000  # file versions
 
 
 @dataclass(frozen=True)
@@ -49,8 +52,10 @@ def scan_history(scanner, repo_dir: str, revisions: Revisions, exclude: tuple = 
     started = time.perf_counter()
     walk = Walk()
     walked = changes(scanner, repo_dir, revisions, walk)
+    first = list(islice(walked, SMALL_HISTORY))  # a history this short is over before workers start
+    walked = chain(first, walked)
     try:
-        if jobs > 1 and can_fork():
+        if jobs > 1 and len(first) == SMALL_HISTORY and can_fork():
             parts = in_parts(scanner, repo_dir, walked, exclude, max_size, progress, jobs)
         else:
             parts = [scan_part(scanner, repo_dir, walked, exclude, max_size, progress)]
