@@ -130,16 +130,23 @@ class Detector:
         candidates = self.prefilter.candidates(data)
         for index in self.excluded(path):
             candidates.pop(index, None)
-        for index, windows in sorted(candidates.items()):
-            rule = self.content_rules[index]
+        provided: list = []  # secret spans of provider findings: a generic match on them loses anyway
+        rules = self.content_rules
+        # Provider rules first, so that generic matches on their bytes skip the filters' work.
+        for index, windows in sorted(candidates.items(), key=lambda item: (rules[item[0]].is_generic, item[0])):
+            rule = rules[index]
             if rule.is_generic and skip_generic:
                 continue
             if any(a.applies_to(rule.id) and a.allows_whole_file(path) for a in self.allowlists):
                 continue
             try:
-                spans.extend(self.confirm(rule, data, windows, path))
+                found = self.confirm(rule, data, windows, path, provided if rule.is_generic else ())
             except TimeoutError:  # skip this rule on this chunk; the others still run
                 timeouts.append(rule.id)
+                continue
+            spans.extend(found)
+            if not rule.is_generic:
+                provided.extend((finding.offset, end) for finding, end in found)
         return spans
 
     def excluded(self, path: str) -> list[int]:
@@ -162,10 +169,14 @@ class Detector:
             and not any(a.applies_to(rule.id) and a.allows_whole_file(path) for a in self.allowlists)
         ]
 
-    def confirm(self, rule, data: bytes, windows: list, path: str) -> list[tuple[Finding, int]]:
-        """Raises TimeoutError when the rule's regex runs out of time."""
+    def confirm(self, rule, data: bytes, windows: list, path: str, taken=()) -> list[tuple[Finding, int]]:
+        """Raises TimeoutError when the rule's regex runs out of time. Matches whose secret
+        overlaps a `taken` span are dropped unjudged."""
         found = []
         for match in matches_in(rule.matcher, data, windows, self.limits.regex_timeout):
+            start, end = match.span(rule.secret_group) if rule.secret_group is not None else (0, 0)
+            if any(start < stop and begin < end for begin, stop in taken):
+                continue
             finding = self.make_finding(rule, data, match, path)
             if finding is not None:
                 found.append((finding, match.end(rule.secret_group)))
