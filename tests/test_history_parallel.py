@@ -1,6 +1,8 @@
 """`hushgate history --jobs`: parts read, diff and scan their paths' versions; the report does not change."""
 import json
+import os
 import random
+from pathlib import Path
 
 from fakes import GITHUB_PAT
 
@@ -36,3 +38,16 @@ def test_parallel_history_gives_the_same_report(git_repo, cli):
     assert reports["2"]["summary"]["unique_blobs_scanned"] == SMALL_HISTORY + 25
     assert sorted(f["path"] for f in reports["2"]["findings"]) == [
         "copy0/settings.py", "copy1/settings.py", "copy2/settings.py", "copy3/settings.py", "settings.py"]
+
+
+def test_a_corrupt_object_in_a_part_is_one_line_and_exit_2(git_repo, cli):
+    repo = git_repo()
+    repo.commit("many files", **{f"docs/page{n}.md": f"page {n}\n" for n in range(SMALL_HISTORY)})
+    repo.commit("more", **{"notes.txt": filler(1, 5_000)})
+    blob = repo.git("rev-parse", "HEAD:notes.txt")
+    loose = Path(repo.path, ".git", "objects", blob[:2], blob[2:])
+    os.chmod(loose, 0o644)
+    loose.write_bytes(b"this is not a zlib stream")
+    done = cli("history", "--jobs", "2", cwd=repo.path)
+    assert done.returncode == 2 and done.stderr.count("\n") == 1, done.stderr
+    assert blob in done.stderr
