@@ -233,3 +233,15 @@ def test_in_head_follows_the_secret_not_the_file(git_repo, cli):
     repo.commit("fix", **{"app.py": "a = 1\ntoken = os.environ['TOKEN']\n"})
     [finding] = history(cli, repo)["findings"]
     assert finding["in_head"] is False
+
+
+def test_blobs_that_only_a_tag_reaches_are_scanned(git_repo, cli):
+    repo = git_repo()
+    repo.commit("start", **{"a.txt": "a\n"})
+    repo.write("key.txt", TOKEN_LINE)
+    blob = repo.git("hash-object", "-w", "key.txt")
+    repo.git("tag", "published-key", blob)  # a tag of a blob, as projects publish signing keys
+    found = history(cli, repo)["findings"]
+    assert [(f["rule_id"], f["path"], f.get("commit")) for f in found] == [
+        ("github-pat-classic", "refs/tags/published-key", None)]
+    assert history(cli, repo, "--branch", "HEAD")["findings"] == []  # one branch: its commits only

@@ -10,16 +10,16 @@ decided by scanning the head's version of each path that has findings.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import chain, islice
 
 from ..dist.local import can_fork
 from ..findings import Finding
 from ..pipeline import ScanInterrupted, ScanResult
 from .attribution import Walk, changes, nul_tokens
-from .blobs import DEFAULT_MAX_BLOB, MAX_BATCH_BLOBS, BlobEntry, close_cat_file, scan_batch
+from .blobs import DEFAULT_MAX_BLOB, MAX_BATCH_BLOBS, BlobEntry, blob_entries, close_cat_file, scan_batch
 from .files import is_excluded
-from .git import display_path, git_stream, require_commit, resolve_commit
+from .git import display_path, git_stream, require_commit, resolve_commit, run_git
 from .history_parts import Attribution, in_parts, scan_part
 
 SMALL_HISTORY = 1000  # file versions
@@ -74,10 +74,53 @@ def scan_history(scanner, repo_dir: str, revisions: Revisions, exclude: tuple = 
         if not is_excluded(display_path(raw_path), exclude):
             named.keep(found, raw_path, info)
     kept.update((key, value) for key, value in named.kept.items() if key not in kept)
+    for finding in commitless(scanner, repo_dir, revisions, exclude, max_size, result):
+        kept.setdefault((finding.path, finding.rule_id, finding.fingerprint), (finding, finding.path.encode()))
     result.findings = sorted(with_in_head(scanner, repo_dir, revisions.head, kept), key=Finding.sort_key)
     result.extra.update(commits=walk.commits, unique_blobs_scanned=result.files, blob_occurrences=walk.occurrences)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def commitless(scanner, repo_dir: str, revisions: Revisions, exclude: tuple, max_size: int, result) -> list:
+    """Findings of blobs that refs reach without any commit (a tag of a tree or of a blob, as
+    projects do to publish a signing key): no walked commit brings them in, so they are read
+    here, whole. Only for a scan of every ref."""
+    if revisions.args != ("--all",):
+        return []
+    tips, commits, named = [], [], {}
+    listing = run_git(["for-each-ref", "--format=%(objecttype) %(*objecttype) %(objectname) %(*objectname) %(refname)"],
+                      cwd=repo_dir)
+    for line in listing.splitlines():
+        kind, peeled, name, peeled_name, ref = line.decode("utf-8", "replace").split(" ", 4)
+        (tips if (peeled or kind) in ("tree", "blob") else commits).append(ref)
+        if (peeled or kind) == "blob":
+            named[peeled_name or name] = ref  # a blob tagged directly has no path: the tag names it
+    if not tips:
+        return []
+    skipped: dict = {}
+    entries = list(blob_entries(repo_dir, Revisions(tuple(tips), None, tuple(f"^{ref}" for ref in commits)),
+                                max_size, skipped))
+    for reason, count in skipped.items():
+        result.skip(reason, count)
+    found = []
+    try:
+        for first in range(0, len(entries), MAX_BATCH_BLOBS):
+            batch = [replace(entry, path=named.get(entry.blob, entry.path))
+                     for entry in entries[first:first + MAX_BATCH_BLOBS]]
+            batch = [entry for entry in batch if not is_excluded(entry.path, exclude)]
+            for entry, (findings, error) in zip(batch, scan_batch(scanner, repo_dir, batch)):
+                if error:
+                    result.error(f"{entry.path} (blob {entry.blob[:12]})", error)
+                if findings is None:
+                    result.skip("binary")
+                    continue
+                result.files += 1
+                result.bytes += entry.size
+                found += findings
+    finally:
+        close_cat_file(repo_dir)
+    return found
 
 
 def with_in_head(scanner, repo_dir: str, head: str | None, kept: dict) -> list[Finding]:
