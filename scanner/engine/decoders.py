@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import binascii
 
-import regex
+import re
 
 from ..record import record
 from .runs import encoded_spans
@@ -22,8 +22,8 @@ MIN_PRINTABLE_RATIO = 0.95
 PRINTABLE = bytes(range(0x20, 0x7F)) + b"\t\n\r"
 
 # Anchored at an escape so the search never rescans a token; the run then extends backwards.
-PERCENT_RUN = regex.compile(rb"(?:%[0-9A-Fa-f]{2}[^\s\"'`<>%]{0,64}){" + str(MIN_PERCENT_ESCAPES).encode() + rb",}")
-TOKEN_BYTES = regex.compile(rb"[^\s\"'`<>%]{1,256}$")
+PERCENT_RUN = re.compile(rb"(?:%[0-9A-Fa-f]{2}[^\s\"'`<>%]{0,64}){" + str(MIN_PERCENT_ESCAPES).encode() + rb",}")
+TOKEN_BYTES = re.compile(rb"[^\s\"'`<>%]{1,256}$")
 
 
 @record

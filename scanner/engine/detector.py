@@ -89,7 +89,7 @@ class Detector:
         self.prefilter = make_prefilter(self.content_rules, engine)
         # Rules confined to some files by their path: the Hyperscan prefilter reports them for
         # every chunk, so which apply to a file is settled once per file, not once per chunk.
-        self.confined = [i for i, rule in enumerate(self.content_rules) if rule.path_matcher is not None]
+        self.confined = [i for i, rule in enumerate(self.content_rules) if rule.path]
         self.excluded_for: dict = {}  # path -> confined rules that do not apply to it
 
     def scan(self, data: bytes, path: str, base_offset: int = 0, base_line: int = 1) -> list[Finding]:

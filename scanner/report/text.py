@@ -1,11 +1,11 @@
 """Text helpers shared by human-readable reporters."""
 from __future__ import annotations
 
-import regex
+import re
 
 # Controls, bidi overrides, and the lone surrogates that stand for undecodable bytes in file names
 # (they cannot be written as UTF-8 at all).
-CONTROL = regex.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def escape_control(text: str) -> str:

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from functools import cached_property
 
-import regex
-
 from ..record import record
 
 TARGETS = ("secret", "match", "line")
@@ -27,10 +25,14 @@ class Allowlist:
 
     @cached_property
     def regex_matchers(self) -> tuple:
+        import regex  # here: a hook whose commit has no candidate never needs it
+
         return tuple(regex.compile(pattern) for pattern in self.regexes)
 
     @cached_property
     def path_matchers(self) -> tuple:
+        import regex
+
         return tuple(regex.compile(pattern) for pattern in self.paths)
 
     def applies_to(self, rule_id: str) -> bool:

@@ -1,10 +1,9 @@
 """Load and validate TOML rule packs; user packs extend the defaults."""
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
-
-import regex
 
 from ..digest import sha256
 from ..errors import HushgateError
@@ -14,7 +13,7 @@ from .redos import Catastrophic, check_pattern
 from .ruleset_cache import cached_ruleset, store_ruleset
 
 REQUIRED = ("id", "title")
-ID_SHAPE = regex.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]*")
+ID_SHAPE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]*")
 KNOWN_FIELDS = {
     "id", "title", "regex", "path", "keywords", "entropy", "charset", "severity", "confidence",
     "tags", "allow", "remediation", "provider", "examples", "description",
@@ -153,6 +152,8 @@ def build_rule(path: Path, table: dict, index: int, warnings: list, require_exam
 
 def check_compiles(rule: Rule, fail) -> None:
     """Compile every pattern now, so a bad one is reported by file, rule and field."""
+    import regex
+
     for field_name, value in (("regex", rule.regex), ("path", rule.path)):
         if value is not None and not isinstance(value, str):
             fail(field_name, "must be a string")

@@ -1,9 +1,8 @@
 """Rule: one detector, loaded from a TOML pack. Regexes compile lazily, on first use."""
 from __future__ import annotations
 
+import re
 from functools import cached_property
-
-import regex
 
 from ..record import Factory, record
 from .width import is_single_line, lookahead_reach, max_match_width
@@ -42,14 +41,27 @@ class Rule:
     @cached_property
     def matcher(self):
         """The confirmation regex over bytes."""
+        import regex  # here: a hook whose commit has no candidate never needs it
+
         return regex.compile(self.regex.encode("utf-8"))
 
     @cached_property
     def path_matcher(self):
-        return regex.compile(self.path) if self.path else None
+        """File-name patterns are plain enough for `re`, which searches them faster and spares a
+        hook without candidates the `regex` import; `regex` takes the rare one `re` refuses."""
+        if not self.path:
+            return None
+        try:
+            return re.compile(self.path)
+        except re.error:
+            import regex
+
+            return regex.compile(self.path)
 
     @cached_property
     def allow_matchers(self) -> tuple:
+        import regex
+
         return tuple(regex.compile(pattern) for pattern in self.allow)
 
     @cached_property

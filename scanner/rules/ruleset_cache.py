@@ -6,6 +6,7 @@ parse; stored as JSON (never pickle: a planted cache file must not be able to ru
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -22,13 +23,23 @@ MEASURES = ("max_width", "lookahead_reach", "single_line")
 
 
 def entry_path(packs: list[tuple[str, bytes, bool]]):
-    import regex
-
-    digest = sha256(MAGIC + f"{__version__}\0{regex.__version__}\0{sys.version}".encode())
+    digest = sha256(MAGIC + f"{__version__}\0{regex_identity()}\0{sys.version}".encode())
     digest.update(code_digest(*sorted(Path(__file__).parent.glob("*.py"))))
     for name, raw, builtin in packs:
         digest.update(f"\0{name}\0{int(builtin)}\0{len(raw)}\0".encode() + raw)
     return cache_dir() / f"rules-{digest.hexdigest()[:32]}.json"
+
+
+def regex_identity() -> str:
+    """Which `regex` would compile the rules (a new one may refuse a pattern the old accepted),
+    told by its installed file rather than by importing it: a hook without candidates never does."""
+    from importlib.machinery import PathFinder
+
+    spec = PathFinder.find_spec("regex")
+    if spec is None or not spec.origin:
+        return "none"
+    status = os.stat(spec.origin)
+    return f"{spec.origin}\0{status.st_size}\0{status.st_mtime_ns}"
 
 
 def cached_ruleset(packs: list[tuple[str, bytes, bool]]) -> RuleSet | None:
