@@ -1,8 +1,8 @@
 """Build the Hyperscan prefilter database, or load it from the on-disk cache.
 
-Compiling a few hundred rules costs seconds; loading a serialized database costs tens of
-milliseconds, so the hook path never compiles once the cache is primed
-(`hushgate rules compile`). Entries are keyed by the rules' patterns, the Hyperscan version and
+Compiling a few hundred rules costs seconds; loading a serialized database costs milliseconds,
+so the hook path never compiles once the cache is primed (`hushgate rules compile`, or the
+database an installed wheel ships for the default rules). Entries are keyed by the rules' patterns, the Hyperscan version and
 the code that builds them.
 """
 from __future__ import annotations
@@ -15,6 +15,9 @@ from .prefilter import is_windowed
 from .relax import relaxed
 
 MAGIC = b"HUSHGATE-HS3\n"
+# The default rules' database a wheel ships (hatch_build.py), used when the cache lacks it. A
+# database built for another CPU fails to load there, and is compiled as if it were not there.
+PRIMED = Path(__file__).resolve().parent.parent / "_primed"
 
 
 def cache_key(rules: list, hyperscan_version: str) -> str:
@@ -34,7 +37,7 @@ def load_or_build(rules: list):
 
     version = getattr(hyperscan, "__version__", "unknown")
     path = cache_dir() / f"hs-{cache_key(rules, version)}.db"
-    cached = read_cache(path, hyperscan)
+    cached = read_cache(path, hyperscan) or read_cache(PRIMED / path.name, hyperscan)
     if cached is not None:
         return cached
     database, left_out = compile_database(rules, hyperscan)
