@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from fakes import SLOW_INPUT, SLOW_RULE, TOKEN_LINE
+from fakes import ACME_PACK, SLOW_INPUT, SLOW_RULE, TOKEN_LINE
 
 from scanner.sources.history import SMALL_HISTORY
 
@@ -136,8 +136,11 @@ def test_two_hooks_at_once_on_an_empty_cache_both_work(git_repo, tmp_path):
     cache = tmp_path / "cache"
     env = {k: v for k, v in os.environ.items() if k != "HUSHGATE_FINGERPRINT_KEY"}  # the key file races too
     env["HUSHGATE_CACHE_DIR"] = str(cache)
-    runs = [subprocess.Popen([sys.executable, "-m", "scanner", "staged", "-f", "json"], cwd=repo.path, env=env,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(2)]
+    # A pack of our own: its database is not the one an installed wheel ships, so both compile it.
+    (tmp_path / "acme.toml").write_text(ACME_PACK)
+    command = [sys.executable, "-m", "scanner", "staged", "-f", "json", "--rules", str(tmp_path / "acme.toml")]
+    runs = [subprocess.Popen(command, cwd=repo.path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            for _ in range(2)]
     results = [(run.communicate(timeout=120), run.returncode) for run in runs]
     reports = []
     for (out, err), code in results:
@@ -146,8 +149,7 @@ def test_two_hooks_at_once_on_an_empty_cache_both_work(git_repo, tmp_path):
         reports.append(json.loads(out))
     assert reports[0]["findings"] == reports[1]["findings"]  # same key, same fingerprints
     assert sorted(p.suffix for p in cache.iterdir()) == [".db", ".json"]  # whole entries, no temp files
-    again = subprocess.run([sys.executable, "-m", "scanner", "staged", "-f", "json"], cwd=repo.path, env=env,
-                           capture_output=True)
+    again = subprocess.run(command, cwd=repo.path, env=env, capture_output=True)
     assert json.loads(again.stdout)["findings"] == reports[0]["findings"]
 
 
