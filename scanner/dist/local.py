@@ -22,7 +22,7 @@ def _run_batch(batch):
     return _work(batch)
 
 
-def ordered_map(batch_function, items, jobs: int = 1, weight=lambda item: 1, batch_items: int = BATCH_ITEMS):
+def ordered_map(batch_function, items, jobs: int = 1, weight=lambda item: 1):
     """(item, result) pairs in input order, `batch_function(batch)` giving the results of a batch.
 
     Runs in this process when one job is asked for, fork is unavailable, or the items weigh
@@ -34,7 +34,7 @@ def ordered_map(batch_function, items, jobs: int = 1, weight=lambda item: 1, bat
         total += weight(item)
         if total >= SMALL_JOB_BYTES:
             break
-    batches = in_batches(chain(head, items), weight, batch_items)
+    batches = in_batches(chain(head, items), weight)
     if jobs <= 1 or total < SMALL_JOB_BYTES or not can_fork():
         for batch in batches:
             yield from zip(batch, batch_function(batch))
@@ -67,12 +67,12 @@ def ignore_interrupts() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def in_batches(items, weight, batch_items: int):
+def in_batches(items, weight):
     batch, size = [], 0
     for item in items:
         batch.append(item)
         size += weight(item)
-        if size >= BATCH_BYTES or len(batch) >= batch_items:
+        if size >= BATCH_BYTES or len(batch) >= BATCH_ITEMS:
             yield batch
             batch, size = [], 0
     if batch:

@@ -90,6 +90,18 @@ def close_cat_file(repo_dir: str) -> None:
         reader.errors.close()
 
 
+def scan_entries(scanner, repo_dir: str, entries: list):
+    """(entry, findings or None when binary, error or None) for each entry, whole, through this
+    process's cat-file a batch at a time; the cat-file is closed at the end."""
+    try:
+        for first in range(0, len(entries), MAX_BATCH_BLOBS):
+            batch = entries[first:first + MAX_BATCH_BLOBS]
+            for entry, (findings, error) in zip(batch, scan_batch(scanner, repo_dir, batch)):
+                yield entry, findings, error
+    finally:
+        close_cat_file(repo_dir)
+
+
 def scan_batch(scanner, repo_dir: str, batch: list) -> list:
     """(findings, or None when binary; error or None) for each blob of a batch."""
     reader = cat_file(repo_dir)

@@ -17,7 +17,7 @@ from ..dist.local import can_fork
 from ..findings import Finding
 from ..pipeline import ScanInterrupted, ScanResult
 from .attribution import Walk, changes, nul_tokens
-from .blobs import DEFAULT_MAX_BLOB, MAX_BATCH_BLOBS, BlobEntry, blob_entries, close_cat_file, scan_batch
+from .blobs import DEFAULT_MAX_BLOB, BlobEntry, blob_entries, scan_entries
 from .files import is_excluded
 from .git import display_path, git_stream, require_commit, resolve_commit, run_git
 from .history_parts import Attribution, in_parts, scan_part
@@ -61,29 +61,27 @@ def scan_history(scanner, repo_dir: str, revisions: Revisions, exclude: tuple = 
             parts = [scan_part(scanner, repo_dir, walked, exclude, max_size, progress)]
     except KeyboardInterrupt:
         raise ScanInterrupted(ScanResult(seconds=time.perf_counter() - started)) from None
-    result, kept = ScanResult(), {}
-    for part, attribution in parts:
+    result, attribution = ScanResult(), Attribution()
+    for part, found in parts:
         result.files += part.files
         result.bytes += part.bytes
         result.errors += part.errors
         for reason, count in part.skipped.items():
             result.skip(reason, count)
-        kept.update(attribution.kept)  # parts never share a path, so never a key
-    named = Attribution()
-    for raw_path, (info, found) in walk.named.items():
+        attribution.kept.update(found.kept)  # parts never share a path, so never a key
+    for raw_path, (info, named) in walk.named.items():
         if not is_excluded(display_path(raw_path), exclude):
-            named.keep(found, raw_path, info)
-    kept.update((key, value) for key, value in named.kept.items() if key not in kept)
-    for finding in commitless(scanner, repo_dir, revisions, exclude, max_size, result):
-        kept.setdefault((finding.path, finding.rule_id, finding.fingerprint), (finding, finding.path.encode()))
-    result.findings = sorted(with_in_head(scanner, repo_dir, revisions.head, kept), key=Finding.sort_key)
+            attribution.keep(named, raw_path, info)
+    for entry, found in commitless(scanner, repo_dir, revisions, exclude, max_size, result):
+        attribution.keep(found, entry.path.encode(), (None, None, None))
+    result.findings = sorted(with_in_head(scanner, repo_dir, revisions.head, attribution.kept), key=Finding.sort_key)
     result.extra.update(commits=walk.commits, unique_blobs_scanned=result.files, blob_occurrences=walk.occurrences)
     result.seconds = time.perf_counter() - started
     return result
 
 
 def commitless(scanner, repo_dir: str, revisions: Revisions, exclude: tuple, max_size: int, result) -> list:
-    """Findings of blobs that refs reach without any commit (a tag of a tree or of a blob, as
+    """(entry, findings) of blobs that refs reach without any commit (a tag of a tree or of a blob, as
     projects do to publish a signing key): no walked commit brings them in, so they are read
     here, whole. Only for a scan of every ref."""
     if revisions.args != ("--all",):
@@ -103,23 +101,17 @@ def commitless(scanner, repo_dir: str, revisions: Revisions, exclude: tuple, max
                                 max_size, skipped))
     for reason, count in skipped.items():
         result.skip(reason, count)
+    entries = [replace(entry, path=named.get(entry.blob, entry.path)) for entry in entries]
     found = []
-    try:
-        for first in range(0, len(entries), MAX_BATCH_BLOBS):
-            batch = [replace(entry, path=named.get(entry.blob, entry.path))
-                     for entry in entries[first:first + MAX_BATCH_BLOBS]]
-            batch = [entry for entry in batch if not is_excluded(entry.path, exclude)]
-            for entry, (findings, error) in zip(batch, scan_batch(scanner, repo_dir, batch)):
-                if error:
-                    result.error(f"{entry.path} (blob {entry.blob[:12]})", error)
-                if findings is None:
-                    result.skip("binary")
-                    continue
-                result.files += 1
-                result.bytes += entry.size
-                found += findings
-    finally:
-        close_cat_file(repo_dir)
+    for entry, findings, error in scan_entries(scanner, repo_dir, [e for e in entries if not is_excluded(e.path, exclude)]):
+        if error:
+            result.error(f"{entry.path} (blob {entry.blob[:12]})", error)
+        if findings is None:
+            result.skip("binary")
+            continue
+        result.files += 1
+        result.bytes += entry.size
+        found.append((entry, findings))
     return found
 
 
@@ -136,13 +128,9 @@ def with_in_head(scanner, repo_dir: str, head: str | None, kept: dict) -> list[F
                 if raw_path in paths and kind == b"blob":
                     at_head.add((raw_path, None, None))
                     entries.append((raw_path, BlobEntry(blob.decode(), int(size), display_path(raw_path))))
-    try:
-        for first in range(0, len(entries), MAX_BATCH_BLOBS):
-            batch = entries[first:first + MAX_BATCH_BLOBS]
-            for (raw_path, _), (findings, _) in zip(batch, scan_batch(scanner, repo_dir, [e for _, e in batch])):
-                at_head.update((raw_path, f.rule_id, f.fingerprint) for f in findings or ())
-    finally:
-        close_cat_file(repo_dir)
+    scanned = scan_entries(scanner, repo_dir, [entry for _, entry in entries])
+    for (raw_path, _), (_, findings, _) in zip(entries, scanned):
+        at_head.update((raw_path, f.rule_id, f.fingerprint) for f in findings or ())
     found = []
     for finding, raw_path in kept.values():
         key = (raw_path, None, None) if finding.line == 0 else (raw_path, finding.rule_id, finding.fingerprint)
