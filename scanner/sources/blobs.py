@@ -151,15 +151,26 @@ class BlobReader:
         return data
 
 
-def scan_blob(scanner, entry: BlobEntry, reader) -> list[Finding] | None:
-    """Findings of one blob from the batch stream, or None when it is binary."""
+def blob_size(reader, entry: BlobEntry) -> int:
+    """Read the header cat-file gives `entry`'s blob: its size, or why there is none."""
     header = reader.stdout.readline().split()
     if len(header) != 3 or header[1] != b"blob":
         detail = "missing from the repository" if header[-1:] == [b"missing"] else cat_file_error(reader)
         raise HushgateError(f"cannot read blob {entry.blob} ({entry.path}): {detail}")
+    return int(header[2])
+
+
+def scan_blob(scanner, entry: BlobEntry, reader) -> list[Finding] | None:
+    """Findings of one blob from the batch stream, or None when it is binary."""
+    blob_size(reader, entry)
     if entry.size <= WINDOW:
         data = read_exactly(reader, entry.size + 1, entry)[:-1]
         return None if is_binary(data[:SNIFF]) else scanner.scan_bytes(as_utf8(data), entry.path)
+    return scan_streamed(scanner, entry, reader)
+
+
+def scan_streamed(scanner, entry: BlobEntry, reader) -> list[Finding] | None:
+    """Findings of a blob too big to hold, window by window, or None when it is binary."""
     head = read_exactly(reader, SNIFF, entry)
     stream = BlobReader(reader, entry.size - SNIFF, head)
     try:

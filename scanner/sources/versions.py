@@ -13,9 +13,9 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from ..errors import HushgateError
-from .blobs import BlobEntry, BlobReader, cat_file, cat_file_error, read_exactly, skip_rest
+from .blobs import BlobEntry, BlobReader, blob_size, cat_file, cat_file_error, read_exactly, scan_streamed, skip_rest
 from .changed_lines import added_ranges
-from .encoding import as_utf8, utf8_reader
+from .encoding import as_utf8
 from .files import BINARY_EXTENSIONS, SNIFF, WINDOW, is_binary, is_excluded
 from .git import display_path
 
@@ -113,10 +113,11 @@ class VersionReader:
         size, text, skipped = self.read_text(reader, item, item.blob, scan_big=True)
         if self.progress:
             self.progress(size)
+        if skipped:
+            self.result.skip(skipped)
         if isinstance(text, Piece):
             return text
         if text is None:  # still handed on, so whoever waits for its findings hears there are none
-            self.result.skip(skipped)
             return Piece(item.blob, item.path, item.raw_path, item.info, size, found=[])
         old = self.cache.get(item.old) if item.old is not None else None
         self.remember(item.blob, text)
@@ -136,39 +137,35 @@ class VersionReader:
     def read_text(self, reader, item: Wanted, blob: str, scan_big: bool = False):
         """(size, UTF-8 text or None, why it was skipped or None). A blob too big to hold in
         memory is scanned on the way, window by window, into a Piece when `scan_big`."""
-        header = reader.stdout.readline().split()
-        if len(header) != 3 or header[1] != b"blob":
-            detail = "missing from the repository" if header[-1:] == [b"missing"] else cat_file_error(reader)
-            raise HushgateError(f"cannot read blob {blob} ({item.path}): {detail}")
-        size = int(header[2])
-        entry = BlobEntry(blob, size, item.path)
-        if size > self.max_size:
+        entry = BlobEntry(blob, 0, item.path)
+        entry.size = size = blob_size(reader, entry)
+        if size > self.max_size or size > WINDOW and not scan_big:
             skip_rest(BlobReader(reader, size, b""), reader)
-            return size, None, "too-large"
+            return size, None, "too-large" if size > self.max_size else None
         if size > WINDOW:
-            head = read_exactly(reader, SNIFF, entry)
-            stream = BlobReader(reader, size - SNIFF, head)
-            if is_binary(head) or not scan_big:
-                skip_rest(stream, reader)
-                return size, None, "binary" if is_binary(head) else None
-            return size, self.streamed(item, stream, reader, head, size), None
+            piece = self.streamed(item, entry, reader)
+            if piece.found is None:  # binary: handed on with no findings
+                piece.found = []
+                return size, piece, "binary"
+            return size, piece, None
         data = read_exactly(reader, size + 1, entry)[:-1]
         if is_binary(data[:SNIFF]):
             return size, None, "binary"
         return size, as_utf8(data), None
 
-    def streamed(self, item: Wanted, stream, reader, head: bytes, size: int) -> Piece:
-        """A version too big to diff in memory, scanned whole window by window."""
+    def streamed(self, item: Wanted, entry: BlobEntry, reader) -> Piece:
+        """A version too big to diff in memory, scanned whole window by window (found None:
+        binary)."""
         from ..engine.detector import RuleTimeout
 
-        piece = Piece(item.blob, item.path, item.raw_path, item.info, size)
+        piece = Piece(item.blob, item.path, item.raw_path, item.info, entry.size)
         try:
-            piece.found = self.scanner.scan_stream(utf8_reader(stream, head), item.path)
+            piece.found = scan_streamed(self.scanner, entry, reader)
         except RuleTimeout as exc:
             piece.found, piece.error = exc.findings, str(exc)
-        skip_rest(stream, reader)
-        self.result.files += 1
-        self.result.bytes += size
+        if piece.found is not None:
+            self.result.files += 1
+            self.result.bytes += entry.size
         self.scanned[item.blob] = WHOLE
         return piece
 
