@@ -8,9 +8,9 @@ decoded text points at the encoded bytes in the original.
 from __future__ import annotations
 
 import binascii
-from functools import lru_cache
 
 from ..record import record
+from .patterns import Lazy, compile_with_regex
 from .runs import encoded_spans
 
 MIN_BASE64_CHARS = 24
@@ -21,17 +21,10 @@ MIN_PRINTABLE_RATIO = 0.95
 PRINTABLE = bytes(range(0x20, 0x7F)) + b"\t\n\r"
 
 # Anchored at an escape so the search never rescans a token; the run then extends backwards.
-PERCENT_RUN = rb"(?:%[0-9A-Fa-f]{2}[^\s\"'`<>%]{0,64}){" + str(MIN_PERCENT_ESCAPES).encode() + rb",}"
-TOKEN_BYTES = rb"[^\s\"'`<>%]{1,256}$"
-
-
-@lru_cache(maxsize=None)
-def compiled(pattern: bytes):
-    """`regex`, not `re`: on PERCENT_RUN `re` is ten times slower. Compiled on first use, so a
-    hook whose diff holds no `%` never imports `regex`."""
-    import regex
-
-    return regex.compile(pattern)
+# `regex`, not `re`: on PERCENT_RUN `re` takes ten times longer.
+PERCENT_RUN = Lazy(rb"(?:%[0-9A-Fa-f]{2}[^\s\"'`<>%]{0,64}){" + str(MIN_PERCENT_ESCAPES).encode() + rb",}",
+                   compile_with_regex)
+TOKEN_BYTES = Lazy(rb"[^\s\"'`<>%]{1,256}$", compile_with_regex)
 
 
 @record
@@ -96,8 +89,8 @@ def hex_runs(data: bytes, spans: list):
 
 
 def percent_runs(data: bytes):
-    for match in compiled(PERCENT_RUN).finditer(data):
-        head = compiled(TOKEN_BYTES).search(data, max(0, match.start() - 256), match.start())
+    for match in PERCENT_RUN.finditer(data):
+        head = TOKEN_BYTES.search(data, max(0, match.start() - 256), match.start())
         start = head.start() if head else match.start()
         decoded, offsets = percent_decode(data[start:match.end()])
         if is_mostly_printable(decoded):

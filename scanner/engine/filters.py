@@ -17,34 +17,10 @@ Applied in this order by `verdict` (per match) and the file policy (per file):
 """
 from __future__ import annotations
 
-import re
 from urllib.parse import unquote
 
-
 from .entropy import looks_random
-
-
-class Lazy:
-    """A pattern compiled on first use: most commits give the filters nothing to judge, and
-    compiling all the patterns below at import cost every start 3 ms."""
-
-    def __init__(self, pattern: str, compile=re.compile):
-        self.pattern, self.compile = pattern, compile
-
-    def __getattr__(self, name: str):  # reached only until the first use: then the methods are set
-        compiled = self.compile(self.pattern)
-        self.search, self.match, self.findall, self.split = (compiled.search, compiled.match,
-                                                             compiled.findall, compiled.split)
-        return getattr(compiled, name)
-
-
-def compile_with_regex(pattern: str):
-    """For the few patterns whose syntax `re` lacks (a variable-width lookbehind). `re` compiles
-    the others far faster, and a hook whose commit has no candidate never imports `regex`."""
-    import regex
-
-    return regex.compile(pattern)
-
+from .patterns import Lazy, compile_with_regex
 
 PLACEHOLDER_WORDS = (
     "example", "placeholder", "changeme", "change_me", "change-me", "dummy", "your", "redacted",
