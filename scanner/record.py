@@ -22,10 +22,10 @@ class Factory:
         self.make = make
 
 
-def record(cls=None, *, frozen: bool = False, eq: bool = True, hidden: tuple = ()):
+def record(cls=None, *, frozen: bool = False, hidden: tuple = ()):
     """Give `cls` an __init__ over its annotated fields (in order, inherited ones first), a
-    __repr__ leaving out `hidden` fields, an __eq__ unless eq=False, and with frozen=True no
-    assignment after __init__ (and a __hash__)."""
+    __repr__ leaving out `hidden` fields, an __eq__, and with frozen=True no assignment after
+    __init__ (and a __hash__)."""
     def build(cls):
         names = [name for klass in reversed(cls.__mro__) for name in klass.__dict__.get("__annotations__", {})]
         names = list(dict.fromkeys(names))
@@ -37,12 +37,10 @@ def record(cls=None, *, frozen: bool = False, eq: bool = True, hidden: tuple = (
                 scope[f"_make_{name}"] = defaults[name].make
                 params.append(f"{name}=None")
                 body.append(f"_set(self, {name!r}, _make_{name}() if {name} is None else {name})")
-            elif name in defaults:
-                scope[f"_default_{name}"] = defaults[name]
-                params.append(f"{name}=_default_{name}")
-                body.append(f"_set(self, {name!r}, {name})")
             else:
-                params.append(name)
+                if name in defaults:
+                    scope[f"_default_{name}"] = defaults[name]
+                params.append(f"{name}=_default_{name}" if name in defaults else name)
                 body.append(f"_set(self, {name!r}, {name})")
         for name in defaults:
             if name in cls.__dict__:
@@ -52,10 +50,8 @@ def record(cls=None, *, frozen: bool = False, eq: bool = True, hidden: tuple = (
         cls._fields, cls._field_defaults = tuple(names), defaults
         shown = [name for name in names if name not in hidden]
         cls.__repr__ = lambda self: f"{type(self).__name__}({', '.join(f'{n}={getattr(self, n)!r}' for n in shown)})"
-        if eq:
-            cls.__eq__ = lambda self, other: (values(self) == values(other) if type(other) is type(self)
-                                              else NotImplemented)
-            cls.__hash__ = (lambda self: hash(values(self))) if frozen else None
+        cls.__eq__ = lambda self, other: values(self) == values(other) if type(other) is type(self) else NotImplemented
+        cls.__hash__ = (lambda self: hash(values(self))) if frozen else None
         if frozen:
             cls.__setattr__ = frozen_setattr
         return cls
